@@ -1,0 +1,31 @@
+"""Every channel-layer group name is built here, and only here."""
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"chat.conversation.{conversation_id}"
+
+
+def ticket_group(ticket_id: int) -> str:
+    return f"ticket.{ticket_id}"
+
+
+def ticket_public_group(ticket_id: int) -> str:
+    """Customer-facing listeners of a ticket (chat sockets, tracking page): no internal notes."""
+    return f"ticket.{ticket_id}.public"
+
+
+def queue_group(queue_slug: str) -> str:
+    return f"queue.{queue_slug}"
+
+
+def agent_group(user_id: int) -> str:
+    return f"agent.{user_id}"
+
+
+def supervisors_group() -> str:
+    return "supervisors"
+
+
+def public_group() -> str:
+    """Anonymous listeners (help centre, widget): status banners."""
+    return "public"

@@ -1,0 +1,25 @@
+"""Delivery of outbound messages by the ticket's channel.
+
+Chat turns reach the customer's sockets through the realtime event every message sends; email
+and web-form tickets get an email (a durable job). Registered here, in one place.
+"""
+
+from __future__ import annotations
+
+from helpdesk.models import Channel, Message
+
+
+def message_deliver(message: Message) -> None:
+    """Schedule delivery of a public outbound message; must run in the caller's transaction."""
+    if message.internal:
+        return
+    ticket = message.ticket
+    if ticket.channel == Channel.CHAT:
+        from channels_chat.delivery import chat_deliver
+
+        chat_deliver(message)
+        return
+    if ticket.contact.email:
+        from mailin.outbound import email_enqueue
+
+        email_enqueue(message)

@@ -1,0 +1,118 @@
+"""Outbound email: composition with threading headers, and the durable send job.
+
+The job is enqueued inside the transaction that records the message, so a committed reply
+always has its job and a rolled-back one never sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+from django_tasks import task
+
+from helpdesk.models import DeliveryStatus, Message
+from helpdesk.references import tracking_token
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+def message_id_new(reference: str) -> str:
+    return f"<{reference}.{secrets.token_hex(8)}@{settings.HELPDESK_EMAIL_DOMAIN}>"
+
+
+def tracking_url(reference: str) -> str:
+    return f"{settings.SITE_URL}/seguimiento/{tracking_token(reference)}/"
+
+
+def email_enqueue(message: Message) -> None:
+    """Give `message` a Message-ID, mark it pending and enqueue its send job (same transaction)."""
+    if not message.email_message_id:
+        message.email_message_id = message_id_new(message.ticket.reference)
+    message.delivery_status = DeliveryStatus.PENDING
+    message.save(update_fields=["email_message_id", "delivery_status"])
+    message_email_send.enqueue(message.pk)
+
+
+def _thread_ids(message: Message) -> list[str]:
+    ids = (
+        Message.objects.filter(ticket_id=message.ticket_id, seq__lt=message.seq)
+        .exclude(email_message_id=None)
+        .order_by("seq")
+        .values_list("email_message_id", flat=True)
+    )
+    return [i for i in ids if i]
+
+
+def email_compose(message: Message) -> EmailMultiAlternatives:
+    ticket = message.ticket
+    subject = ticket.subject or "Su solicitud"
+    subject = f"[{ticket.reference}] {subject}"
+    link = tracking_url(ticket.reference)
+    text = f"{message.text}\n\n--\nSeguimiento de su caso {ticket.reference}: {link}\n"
+    html = (
+        f"{linebreaks(escape(message.text))}<hr><p>Seguimiento de su caso "
+        f'<a href="{escape(link)}">{escape(ticket.reference)}</a></p>'
+    )
+    headers = {"Message-ID": message.email_message_id or message_id_new(ticket.reference)}
+    previous = _thread_ids(message)
+    if previous:
+        headers["In-Reply-To"] = previous[-1]
+        headers["References"] = " ".join(previous[-20:])
+    if message.automatic:
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
+    headers["X-Helpdesk-Ticket"] = ticket.reference
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[ticket.contact.email],
+        headers=headers,
+    )
+    email.attach_alternative(html, "text/html")
+    for attachment in message.attachments.filter(quarantined=False):
+        with attachment.file.open("rb") as handle:
+            email.attach(attachment.filename, handle.read(), attachment.content_type)
+    return email
+
+
+def backoff(attempt: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** max(attempt - 1, 0)), MAX_BACKOFF)
+
+
+@task()
+def message_email_send(message_id: int) -> str:
+    """Send one outbound message by SMTP; on failure retry later with backoff, never drop it."""
+    message = Message.objects.select_related("ticket__contact").get(pk=message_id)
+    if message.delivery_status == DeliveryStatus.SENT:
+        return "already-sent"
+    try:
+        email_compose(message).send(fail_silently=False)
+    except Exception as exc:  # any SMTP or network failure: record, retry later
+        attempts = message.delivery_attempts + 1
+        Message.objects.filter(pk=message.pk).update(
+            delivery_attempts=attempts,
+            delivery_error=f"{type(exc).__name__}: {exc}"[:1000],
+            delivery_status=DeliveryStatus.FAILED if attempts >= 3 else DeliveryStatus.PENDING,
+        )
+        with transaction.atomic():
+            message_email_send.using(run_after=timezone.now() + backoff(attempts)).enqueue(
+                message.pk
+            )
+        log.warning("email for message %s failed (attempt %s): %s", message.pk, attempts, exc)
+        return "retry"
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+        delivery_attempts=message.delivery_attempts + 1,
+        delivery_error="",
+    )
+    return "sent"
