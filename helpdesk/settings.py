@@ -121,6 +121,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if test_db := os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_db}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: test servers (daphne, workers) run in other processes.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-helpdesk.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, locks --------------------------------------------------------

@@ -1,0 +1,1 @@
+websocket_urlpatterns: list = []  # path("ws/supervisor/", SupervisorConsumer.as_asgi())
