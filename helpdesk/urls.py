@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/kb/", include("knowledgebase.api_urls")),
+    path("api/v1/status/", include("helpdesk.incidents.urls")),
     path("api/v1/", include("helpdesk.api.urls")),
     path("supervisor/", include("helpdesk.supervisor.urls")),
     path("kb/", include("knowledgebase.urls")),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from helpdesk.incidents.services import incident_link_new_ticket
 from helpdesk.models import AuthorKind, Message, Queue, Status, Ticket
 from helpdesk.redaction import redact
 from helpdesk.references import reference_new
@@ -172,6 +173,7 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 ticket_event_record(ticket, "secrets_redacted", data={"kinds": redaction.kinds})
             ticket.save(update_fields=update)
             if created:
+                incident_link_new_ticket(ticket)
                 sla.sla_ticket_opened(ticket, now=now)
             else:
                 sla.sla_customer_messaged(ticket, now=now)
