@@ -1,13 +1,35 @@
 """How an outbound message reaches a chat customer.
 
 Connected sockets already get it through the realtime `message.added` event. When the customer
-has left, the chat continues as an email ticket (the offline fallback).
+has left (no open socket on any process), the chat continues as an email ticket: the reply is
+emailed through the durable outbound job (the offline fallback).
 """
 
 from __future__ import annotations
 
+from channels_chat import leases
+from channels_chat.models import Conversation
 from helpdesk.models import Message
 
 
+def customer_connected(ticket_id: int) -> bool:
+    conversation_ids = list(
+        Conversation.objects.filter(ticket_id=ticket_id).values_list("pk", flat=True)
+    )
+    counts = leases.lease_counts(leases.conversation_key(pk) for pk in conversation_ids)
+    return any(counts.values())
+
+
 def chat_deliver(message: Message) -> None:
-    """Placeholder: the live-chat work decides when a chat reply also goes by email."""
+    """Email a public agent reply when the chat customer is not connected (caller's transaction).
+
+    Automatic notices (chat ended, transfers) are never emailed.
+    """
+    if message.internal or message.automatic:
+        return
+    ticket = message.ticket
+    if not ticket.contact.email or customer_connected(ticket.pk):
+        return
+    from mailin.outbound import email_enqueue
+
+    email_enqueue(message)

@@ -29,3 +29,13 @@ def supervisors_group() -> str:
 def public_group() -> str:
     """Anonymous listeners (help centre, widget): status banners."""
     return "public"
+
+
+def chat_queue_group(queue_slug: str) -> str:
+    """Agents of a queue: chat lifecycle only (waiting, offered, accepted, ended)."""
+    return f"chat.queue.{queue_slug}"
+
+
+def bench_relay_group(pair: int) -> str:
+    """The benchmark's bare relay (no storage): one group per customer-agent pair."""
+    return f"bench.relay.{pair}"

@@ -29,8 +29,7 @@ _VALUE = {
 _LABELLED = {
     kind: re.compile(
         rf"\b(?:mi\s+|my\s+|el\s+|la\s+|the\s+)?(?:{label})\b(?:\s+(?:es|is|de|del|of))?"
-        rf"(?:\s+(?:mi|my|la|el|tarjeta|card|sim|chip))*{_CONNECTOR}"
-        + _VALUE[kind],
+        rf"(?:\s+(?:mi|my|la|el|tarjeta|card|sim|chip))*{_CONNECTOR}" + _VALUE[kind],
         re.IGNORECASE,
     )
     for kind, label in _LABELS.items()
@@ -38,8 +37,25 @@ _LABELLED = {
 # 13 to 19 digits, optionally grouped by spaces or dashes.
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _STOP_VALUES = {
-    "es", "is", "de", "no", "y", "and", "el", "la", "que", "funciona", "works", "olvide",
-    "olvidé", "forgot", "incorrecta", "incorrect", "wrong", "bloqueado", "bloqueada",
+    "es",
+    "is",
+    "de",
+    "no",
+    "y",
+    "and",
+    "el",
+    "la",
+    "que",
+    "funciona",
+    "works",
+    "olvide",
+    "olvidé",
+    "forgot",
+    "incorrecta",
+    "incorrect",
+    "wrong",
+    "bloqueado",
+    "bloqueada",
 }
 
 

@@ -174,6 +174,7 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -224,8 +225,14 @@ HELPDESK = {
     "MAX_ATTACHMENT_BYTES": int(os.environ.get("HELPDESK_MAX_ATTACHMENT_BYTES", str(10 * 2**20))),
     "MAX_ATTACHMENTS": 5,
     "ALLOWED_ATTACHMENT_TYPES": [
-        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
-        "text/csv", "message/rfc822",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "message/rfc822",
     ],
     "TRIAGE_THRESHOLD": float(os.environ.get("HELPDESK_TRIAGE_THRESHOLD", "0.45")),
     # Rate limits on the anonymous intake (django-ratelimit syntax).

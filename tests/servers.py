@@ -67,16 +67,33 @@ class Daphne:
 
     def start(self) -> Daphne:
         env = dict(os.environ)
-        env.update({"DATABASE_URL": test_database_url(), "DEBUG": "0",
-                    "PYTHONUNBUFFERED": "1", "RATELIMIT_ENABLE": env.get("RATELIMIT_ENABLE", "1")})
+        env.update(
+            {
+                "DATABASE_URL": test_database_url(),
+                "DEBUG": "0",
+                "PYTHONUNBUFFERED": "1",
+                "RATELIMIT_ENABLE": env.get("RATELIMIT_ENABLE", "1"),
+            }
+        )
         env.update(self.extra_env)
         env.pop("TEST_DB_NAME", None)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "helpdesk.asgi:application"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "helpdesk.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         wait_port(self.port, process=self.process)
         return self
@@ -100,3 +117,22 @@ class Daphne:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def worker_drain(extra_env: dict[str, str] | None = None, timeout: float = 120) -> str:
+    """Run the real job worker (`db_worker --batch`) in a subprocess until the queue is empty.
+
+    The test must use a transactional database (data committed) for the worker to see it.
+    """
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"})
+    env.update(extra_env or {})
+    env.pop("TEST_DB_NAME", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--queue-name", "*",
+         "--no-startup-delay", "--no-reload"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"worker failed: {result.stdout}\n{result.stderr}")
+    return result.stdout + result.stderr

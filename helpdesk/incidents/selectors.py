@@ -9,7 +9,9 @@ from helpdesk.incidents.models import GeneralMessage, Incident
 def banners_active() -> dict:
     now = timezone.now()
     incidents = list(
-        Incident.objects.filter(starts_at__lte=now, ended_at__isnull=True).order_by("-starts_at")[:3]
+        Incident.objects.filter(starts_at__lte=now, ended_at__isnull=True).order_by("-starts_at")[
+            :3
+        ]
     )
     general = (
         GeneralMessage.objects.filter(active=True)

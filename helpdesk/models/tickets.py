@@ -106,9 +106,7 @@ class Ticket(models.Model):
         "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sla_due_at = models.DateTimeField(null=True, blank=True)
-    sla_state = models.CharField(
-        max_length=10, choices=SlaState.choices, default=SlaState.RUNNING
-    )
+    sla_state = models.CharField(max_length=10, choices=SlaState.choices, default=SlaState.RUNNING)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -123,7 +121,9 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         indexes = [
             # Agent lists: keyset pagination newest/oldest first within queue and status.
-            models.Index(fields=["queue", "status", "created_at", "id"], name="ticket_queue_status"),
+            models.Index(
+                fields=["queue", "status", "created_at", "id"], name="ticket_queue_status"
+            ),
             models.Index(fields=["queue", "created_at", "id"], name="ticket_queue_created"),
             models.Index(fields=["assignee", "status", "created_at"], name="ticket_assignee"),
             # SLA watcher: open clocks by deadline.

@@ -25,9 +25,7 @@ class Message(models.Model):
     idempotent. `text` is always the redacted text.
     """
 
-    ticket = models.ForeignKey(
-        "helpdesk.Ticket", on_delete=models.CASCADE, related_name="messages"
-    )
+    ticket = models.ForeignKey("helpdesk.Ticket", on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveIntegerField()
     author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
     author_user = models.ForeignKey(

@@ -24,8 +24,9 @@ def phone_normalize(raw: str, region: str = DEFAULT_REGION) -> str:
     return "".join(ch for ch in raw if ch.isdigit() or ch == "+")[:20]
 
 
-def contact_find_or_create(*, name: str = "", email: str = "", phone: str = "",
-                           language: str = "es") -> Contact:
+def contact_find_or_create(
+    *, name: str = "", email: str = "", phone: str = "", language: str = "es"
+) -> Contact:
     """The contact with this email (case-insensitive), created if new; fills a missing name/phone.
 
     Safe under concurrent intake: a unique-constraint race re-reads the winner's row.

@@ -9,9 +9,16 @@ from helpdesk import realtime
 from helpdesk.models import Message, Ticket, TicketEvent
 
 
-def ticket_event_record(ticket: Ticket, kind: str, *, actor: Any = None, field: str = "",
-                        old: object = "", new: object = "", data: dict | None = None
-                        ) -> TicketEvent:
+def ticket_event_record(
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: Any = None,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    data: dict | None = None,
+) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -56,16 +63,22 @@ def message_payload(message: Message) -> dict[str, Any]:
 
 
 def ticket_groups(ticket: Ticket) -> list[str]:
-    result = [groups.ticket_group(ticket.pk), groups.queue_group(ticket.queue.slug),
-              groups.supervisors_group()]
+    result = [
+        groups.ticket_group(ticket.pk),
+        groups.queue_group(ticket.queue.slug),
+        groups.supervisors_group(),
+    ]
     if ticket.assignee_id:
         result.append(groups.agent_group(ticket.assignee_id))
     return result
 
 
 def ticket_changed_emit(ticket: Ticket, change: str) -> None:
-    realtime.emit(ticket_groups(ticket), "ticket.changed",
-                  {"change": change, "ticket": ticket_summary(ticket)})
+    realtime.emit(
+        ticket_groups(ticket),
+        "ticket.changed",
+        {"change": change, "ticket": ticket_summary(ticket)},
+    )
 
 
 def message_added_emit(message: Message) -> None:
@@ -74,5 +87,8 @@ def message_added_emit(message: Message) -> None:
     target = ticket_groups(ticket)
     if not message.internal:
         target.append(groups.ticket_public_group(ticket.pk))
-    realtime.emit(target, "message.added", {"message": message_payload(message),
-                                           "ticket": ticket_summary(ticket)})
+    realtime.emit(
+        target,
+        "message.added",
+        {"message": message_payload(message), "ticket": ticket_summary(ticket)},
+    )

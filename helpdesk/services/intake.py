@@ -143,7 +143,7 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 ticket = _ticket_open(inbound, redaction.text)
             else:
                 ticket = (
-                    Ticket.objects.select_for_update()
+                    Ticket.objects.select_for_update(of=("self",))
                     .select_related("queue", "contact")
                     .get(pk=inbound.ticket_id)
                 )
@@ -167,8 +167,14 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 old = ticket.status
                 ticket.status = Status.OPEN
                 update.append("status")
-                ticket_event_record(ticket, "status_changed", field="status", old=old,
-                                    new=ticket.status, data={"by": "customer_message"})
+                ticket_event_record(
+                    ticket,
+                    "status_changed",
+                    field="status",
+                    old=old,
+                    new=ticket.status,
+                    data={"by": "customer_message"},
+                )
             if redaction.changed:
                 ticket_event_record(ticket, "secrets_redacted", data={"kinds": redaction.kinds})
             ticket.save(update_fields=update)
@@ -184,5 +190,4 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
         if existing := _existing(inbound):
             return IntakeResult(existing.ticket, existing, created=False, duplicate=True)
         raise
-    return IntakeResult(ticket, message, created=created, duplicate=False,
-                        redacted=redaction.kinds)
+    return IntakeResult(ticket, message, created=created, duplicate=False, redacted=redaction.kinds)

@@ -35,9 +35,17 @@ def _author_name(user: object) -> str:
     return full or getattr(user, "username", "")
 
 
-def ticket_reply(ticket: Ticket, *, author: object, text: str, internal: bool = False,
-                 client_id: str | None = None, html: str = "",
-                 files: Sequence[IncomingFile] = (), status: str | None = None) -> Message:
+def ticket_reply(
+    ticket: Ticket,
+    *,
+    author: object,
+    text: str,
+    internal: bool = False,
+    client_id: str | None = None,
+    html: str = "",
+    files: Sequence[IncomingFile] = (),
+    status: str | None = None,
+) -> Message:
     """Record an agent's reply or internal note and hand a reply to the channel's delivery.
 
     Guarantees: atomic (message, status change, SLA, delivery job commit together);
@@ -54,7 +62,9 @@ def ticket_reply(ticket: Ticket, *, author: object, text: str, internal: bool = 
     now = timezone.now()
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update().select_related("queue", "contact").get(pk=ticket.pk)
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("queue", "contact")
+            .get(pk=ticket.pk)
         )
         message = message_append(
             ticket,
@@ -81,16 +91,29 @@ def ticket_reply(ticket: Ticket, *, author: object, text: str, internal: bool = 
         if ticket.assignee_id is None and not internal:
             ticket.assignee = author  # type: ignore[assignment]
             update.append("assignee")
-            ticket_event_record(ticket, "assigned", actor=author, field="assignee",
-                                new=getattr(author, "username", ""), data={"by": "reply"})
+            ticket_event_record(
+                ticket,
+                "assigned",
+                actor=author,
+                field="assignee",
+                new=getattr(author, "username", ""),
+                data={"by": "reply"},
+            )
         old_status = ticket.status
         if new_status != old_status:
             ticket.status = new_status
             update.append("status")
-            ticket_event_record(ticket, "status_changed", actor=author, field="status",
-                                old=old_status, new=new_status)
-        ticket_event_record(ticket, "note_added" if internal else "replied", actor=author,
-                            data={"seq": message.seq})
+            ticket_event_record(
+                ticket,
+                "status_changed",
+                actor=author,
+                field="status",
+                old=old_status,
+                new=new_status,
+            )
+        ticket_event_record(
+            ticket, "note_added" if internal else "replied", actor=author, data={"seq": message.seq}
+        )
         ticket.save(update_fields=update)
         if not internal:
             sla.sla_agent_replied(ticket, message, now=now)
@@ -102,15 +125,18 @@ def ticket_reply(ticket: Ticket, *, author: object, text: str, internal: bool = 
     return message
 
 
-def ticket_notify(ticket: Ticket, *, text: str, automatic: bool = True,
-                  internal: bool = False) -> Message:
+def ticket_notify(
+    ticket: Ticket, *, text: str, automatic: bool = True, internal: bool = False
+) -> Message:
     """A message from the helpdesk itself (acknowledgement, reminder, incident update).
 
     Never meets an SLA. Delivered through the ticket's channel like a reply.
     """
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update().select_related("queue", "contact").get(pk=ticket.pk)
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("queue", "contact")
+            .get(pk=ticket.pk)
         )
         message = message_append(
             ticket,

@@ -40,8 +40,9 @@ def seq_next(ticket: Ticket) -> int:
     return seq
 
 
-def message_append(ticket: Ticket, *, files: Sequence[IncomingFile] = (), **fields: object
-                   ) -> Message:
+def message_append(
+    ticket: Ticket, *, files: Sequence[IncomingFile] = (), **fields: object
+) -> Message:
     """Create the next Message of `ticket` (inside the caller's transaction) with its files.
 
     Files of a disallowed type or size are kept, marked quarantined, never dropped.

@@ -25,6 +25,28 @@ class BusinessCalendar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from helpdesk.sla.clock import CalendarError, calendar_parse
+
+        try:
+            calendar_parse(
+                timezone=self.timezone,
+                always_open=self.always_open,
+                hours=self.hours if isinstance(self.hours, dict) else None,
+                holidays=self.holidays if isinstance(self.holidays, list) else None,
+            )
+        except CalendarError as error:
+            field = (
+                "holidays"
+                if "feriado" in str(error)
+                else ("timezone" if "zona horaria" in str(error) else "hours")
+            )
+            raise ValidationError({field: str(error)}) from error
+        if not isinstance(self.hours, dict):
+            raise ValidationError({"hours": _("El horario debe ser un objeto {día: franjas}.")})
+        if not isinstance(self.holidays, list):
+            raise ValidationError({"holidays": _("Los feriados deben ser una lista de fechas.")})
+
 
 class SlaPolicy(models.Model):
     """Targets for the tickets it selects; ordered, first match wins."""
@@ -42,7 +64,10 @@ class SlaPolicy(models.Model):
     )
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, blank=True)
     calendar = models.ForeignKey(
-        BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT,
+        BusinessCalendar,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         verbose_name=_("calendario"),
     )
     first_response_minutes = models.PositiveIntegerField(
@@ -53,6 +78,14 @@ class SlaPolicy(models.Model):
     )
     resolution_minutes = models.PositiveIntegerField(_("resolución (min)"), null=True, blank=True)
     at_risk_ratio = models.FloatField(_("en riesgo al usar"), default=0.8)
+    # Selector: only while at least one agent of the ticket's queue is online (live chat).
+    agents_online = models.BooleanField(_("solo con agentes en línea"), null=True, blank=True)
+    pause_when_waiting = models.BooleanField(_("pausar mientras espera al cliente"), default=True)
+    escalate_raise_priority = models.BooleanField(_("al incumplir: subir prioridad"), default=False)
+    escalate_to_supervisors = models.BooleanField(
+        _("al incumplir: reasignar a supervisores de la cola"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -67,6 +100,18 @@ class SlaPolicy(models.Model):
             (self.first_response_minutes, self.next_response_minutes, self.resolution_minutes)
         ):
             raise ValidationError(_("Una política necesita al menos un objetivo."))
+        if not 0 < (self.at_risk_ratio or 0) < 1:
+            raise ValidationError(
+                {"at_risk_ratio": _("El umbral de riesgo debe estar entre 0 y 1 (p. ej. 0,8).")}
+            )
+
+    def targets(self) -> dict[str, int]:
+        values = {
+            "first_response": self.first_response_minutes,
+            "next_response": self.next_response_minutes,
+            "resolution": self.resolution_minutes,
+        }
+        return {name: minutes for name, minutes in values.items() if minutes}
 
 
 class SlaClockEvent(models.Model):
@@ -84,5 +129,71 @@ class SlaClockEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "at"], name="sla_event_kind_at")]
         verbose_name = _("evento de reloj SLA")
         verbose_name_plural = _("eventos de reloj SLA")
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("En curso")
+    PAUSED = "paused", _("En pausa")
+    AT_RISK = "at_risk", _("En riesgo")
+    BREACHED = "breached", _("Incumplido")
+    MET = "met", _("Cumplido")
+
+
+class TicketClock(models.Model):
+    """The live SLA clock of one ticket; its history is in SlaClockEvent.
+
+    `targets` maps a target name to {"started", "minutes", "due", "risk", "state", "met_at"}
+    (ISO instants). `due_at`/`risk_at` are the nearest running deadline and at-risk instant,
+    NULL while paused or when nothing runs: the watcher's indexed queries read only these.
+    `pauses` lists [start, end|null] intervals in which no target ran.
+    """
+
+    ticket = models.OneToOneField(
+        "helpdesk.Ticket", on_delete=models.CASCADE, related_name="sla_clock", primary_key=True
+    )
+    policy = models.ForeignKey(SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL)
+    state = models.CharField(max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
+    target = models.CharField(max_length=16, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    risk_at = models.DateTimeField(null=True, blank=True)
+    targets = models.JSONField(default=dict, blank=True)
+    pauses = models.JSONField(default=list, blank=True)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    pause_reasons = models.JSONField(default=list, blank=True)
+    paused_seconds = models.FloatField(default=0)
+    breached = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reloj SLA")
+        verbose_name_plural = _("relojes SLA")
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="sla_clock_due", condition=models.Q(due_at__isnull=False)
+            ),
+            models.Index(
+                fields=["risk_at"], name="sla_clock_risk", condition=models.Q(risk_at__isnull=False)
+            ),
+            models.Index(fields=["policy", "state"], name="sla_clock_policy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.state} {self.target}"
+
+
+class LeaderLease(models.Model):
+    """A named lease held by one process (the SLA watcher without Redis)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    holder = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("turno de proceso")
+        verbose_name_plural = _("turnos de proceso")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.holder}"

@@ -1,20 +1,34 @@
-"""SLA clock hooks called by the intake, reply and ticket services.
+"""SLA clock hooks called by the intake, reply and ticket services, inside their transactions.
 
-First version: one first-response target per policy on a 24/7 calendar. The full engine
-(calendars, pauses, next response, resolution) replaces the bodies, not the signatures.
+Each hook loads (or creates) the ticket's TicketClock, moves its targets, records the clock
+events and mirrors the nearest running target onto `Ticket.sla_due_at` / `Ticket.sla_state`.
+None of them commits or sends anything by itself: the caller's transaction carries them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 
-from helpdesk.models import Message, SlaState, Ticket
-from helpdesk.sla.models import SlaClockEvent, SlaPolicy
+from helpdesk.models import Message, Priority, SlaState, Status, Ticket
+from helpdesk.sla import state
+from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
+
+WAITING_REASON = "waiting"
+RESOLVED_REASON = "resolved"
+
+
+def _agents_online(ticket: Ticket) -> bool:
+    from helpdesk.models.agents import Presence
+
+    return ticket.queue.members.filter(
+        is_active=True, agent_profile__presence=Presence.ONLINE
+    ).exists()
 
 
 def sla_policy_select(ticket: Ticket) -> SlaPolicy | None:
     """First active policy, by order, whose non-empty selectors all match the ticket."""
-    for policy in SlaPolicy.objects.filter(active=True).order_by("order", "id"):
+    for policy in SlaPolicy.objects.filter(active=True).select_related("calendar"):
         if policy.queue_id and policy.queue_id != ticket.queue_id:
             continue
         if policy.category and policy.category != ticket.category:
@@ -25,38 +39,210 @@ def sla_policy_select(ticket: Ticket) -> SlaPolicy | None:
             continue
         if policy.channel and policy.channel != ticket.channel:
             continue
+        if policy.agents_online and not _agents_online(ticket):
+            continue
         return policy
     return None
 
 
+def _events_write(
+    ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
+) -> None:
+    rows = [
+        SlaClockEvent(
+            ticket_id=ticket.pk,
+            kind=event.kind,
+            target=event.target,
+            at=now,
+            due_at=event.due_at or state._dt(clock.targets.get(event.target, {}).get("due")),
+            policy_id=clock.policy_id,
+            data=event.data,
+        )
+        for event in events
+        if event is not None
+    ]
+    if rows:
+        SlaClockEvent.objects.bulk_create(rows)
+
+
+def _mirror(ticket: Ticket, clock: TicketClock) -> None:
+    changed = False
+    due = clock.due_at
+    if due is None and clock.state == SlaState.BREACHED:
+        dues = [t.get("due") for t in clock.targets.values() if t["state"] == state.BREACHED]
+        due = max((state._dt(d) for d in dues if d), default=None)  # type: ignore[type-var]
+    for name, value in (
+        ("sla_due_at", due),
+        ("sla_state", clock.state),
+        ("sla_policy_id", clock.policy_id),
+    ):
+        if getattr(ticket, name) != value:
+            setattr(ticket, name, value)
+            changed = True
+    if changed and ticket.pk:
+        Ticket.objects.filter(pk=ticket.pk).update(
+            sla_due_at=ticket.sla_due_at,
+            sla_state=ticket.sla_state,
+            sla_policy=ticket.sla_policy_id,
+        )
+
+
+def clock_save(
+    ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
+) -> None:
+    """Derive, save, record and mirror: the one way a changed clock is persisted."""
+    state.refresh(clock)
+    clock.save()
+    _events_write(ticket, clock, events, now)
+    _mirror(ticket, clock)
+
+
+def clock_of(ticket: Ticket) -> TicketClock | None:
+    return (
+        TicketClock.objects.select_for_update(of=("self",))
+        .select_related("policy__calendar")
+        .filter(ticket_id=ticket.pk)
+        .first()
+    )
+
+
 def sla_ticket_opened(ticket: Ticket, *, now: datetime) -> None:
+    """Pick the policy and start its first-response and resolution targets at `now`."""
     policy = sla_policy_select(ticket)
-    ticket.sla_policy = policy
-    if policy and policy.first_response_minutes:
-        ticket.sla_due_at = now + timedelta(minutes=policy.first_response_minutes)
-        ticket.sla_state = SlaState.RUNNING
-        SlaClockEvent.objects.create(ticket=ticket, kind="started", target="first_response",
-                                     at=now, due_at=ticket.sla_due_at, policy=policy)
-    else:
-        ticket.sla_due_at = None
-        ticket.sla_state = SlaState.MET
-    ticket.save(update_fields=["sla_policy", "sla_due_at", "sla_state"])
+    clock = TicketClock(ticket=ticket, policy=policy, targets={}, pauses=[], pause_reasons=[])
+    events: list[state.ClockEvent | None] = []
+    if policy is not None:
+        for name in ("first_response", "resolution"):
+            minutes = policy.targets().get(name)
+            if minutes:
+                events.append(state.target_start(clock, name, minutes, now))
+        if ticket.incident_id and ticket.incident and ticket.incident.pause_sla:
+            events.append(state.clock_pause(clock, "incident", now))
+        state.schedule_all(clock, policy)
+    clock_save(ticket, clock, events, now)
 
 
 def sla_customer_messaged(ticket: Ticket, *, now: datetime) -> None:
-    """A customer wrote again on an existing ticket (next-response target in the full engine)."""
+    """The customer wrote again: resume a waiting clock, start the next-response target."""
+    clock = clock_of(ticket)
+    if clock is None:
+        return
+    policy = clock.policy
+    events: list[state.ClockEvent | None] = [state.clock_resume(clock, WAITING_REASON, now, policy)]
+    if ticket.is_open:
+        events.append(state.clock_resume(clock, RESOLVED_REASON, now, policy))
+    if RESOLVED_REASON not in clock.pause_reasons and policy is not None:
+        resolution = clock.targets.get("resolution")
+        if resolution and resolution["state"] in (state.MET, state.STOPPED) and ticket.is_open:
+            # Reopened by the customer: the resolution target runs again, history untouched.
+            resolution["state"], resolution["met_at"] = state.RUNNING, None
+            events.append(state.ClockEvent("reopened", "resolution"))
+    first = clock.targets.get("first_response")
+    answered = first is None or first["state"] != state.RUNNING
+    minutes = policy.next_response_minutes if policy else None
+    current = clock.targets.get("next_response")
+    if minutes and answered and (current is None or current["state"] != state.RUNNING):
+        events.append(state.target_start(clock, "next_response", minutes, now))
+    state.schedule_all(clock, policy)
+    clock_save(ticket, clock, events, now)
 
 
 def sla_agent_replied(ticket: Ticket, message: Message, *, now: datetime) -> None:
-    """A written answer to the customer: meets the running first-response target."""
-    if ticket.sla_state in (SlaState.MET,) or ticket.sla_due_at is None:
+    """A written answer to the customer (never a note or automatic message) meets responses."""
+    if message.internal or message.automatic:
         return
-    kind = "met" if now <= ticket.sla_due_at else "met_late"
-    SlaClockEvent.objects.create(ticket=ticket, kind=kind, target="first_response", at=now,
-                                 due_at=ticket.sla_due_at, policy=ticket.sla_policy)
-    ticket.sla_state = SlaState.MET if kind == "met" else SlaState.BREACHED
-    ticket.save(update_fields=["sla_state"])
+    clock = clock_of(ticket)
+    if clock is None:
+        return
+    events = [
+        state.target_meet(clock, "first_response", now),
+        state.target_meet(clock, "next_response", now),
+    ]
+    clock_save(ticket, clock, events, now)
 
 
 def sla_status_changed(ticket: Ticket, old: str, new: str, *, now: datetime) -> None:
-    """Status moved (pauses while waiting on the customer in the full engine)."""
+    """Waiting on the customer pauses (per policy); resolving meets resolution; reopen resumes."""
+    clock = clock_of(ticket)
+    if clock is None:
+        return
+    policy = clock.policy
+    events: list[state.ClockEvent | None] = []
+    pause_waiting = policy is None or policy.pause_when_waiting
+    if new == Status.WAITING and pause_waiting:
+        events.append(state.clock_pause(clock, WAITING_REASON, now))
+    if old == Status.WAITING and new != Status.WAITING:
+        events.append(state.clock_resume(clock, WAITING_REASON, now, policy))
+    if new in (Status.RESOLVED, Status.CLOSED):
+        events.append(state.target_meet(clock, "resolution", now))
+        for name in ("first_response", "next_response"):
+            events.append(state.target_meet(clock, name, now, stopped=True))
+        events.append(state.clock_pause(clock, RESOLVED_REASON, now))
+    elif old in (Status.RESOLVED, Status.CLOSED):
+        resolution = clock.targets.get("resolution")
+        if resolution and resolution["state"] in (state.MET, state.STOPPED):
+            resolution["state"], resolution["met_at"] = state.RUNNING, None
+            events.append(state.ClockEvent("reopened", "resolution"))
+        events.append(state.clock_resume(clock, RESOLVED_REASON, now, policy))
+    state.schedule_all(clock, policy)
+    clock_save(ticket, clock, events, now)
+
+
+def sla_pause(ticket: Ticket, reason: str, *, now: datetime) -> None:
+    """Pause the clock for an external reason (an incident); idempotent per reason."""
+    clock = clock_of(ticket)
+    if clock is None:
+        return
+    clock_save(ticket, clock, [state.clock_pause(clock, reason, now)], now)
+
+
+def sla_resume(ticket: Ticket, reason: str, *, now: datetime) -> None:
+    clock = clock_of(ticket)
+    if clock is None:
+        return
+    clock_save(ticket, clock, [state.clock_resume(clock, reason, now, clock.policy)], now)
+
+
+def sla_policy_changed(policy: SlaPolicy, *, now: datetime) -> int:
+    """Recompute the running targets of the policy's open tickets with its new figures.
+
+    Forward only: targets already met or breached and every recorded event stay as they were;
+    a running target keeps its start and pauses and gets the new minutes, calendar and risk
+    ratio. Records a `recomputed` event per ticket. Returns how many clocks changed.
+    """
+    calendar = state.calendar_of(policy.calendar)
+    targets = policy.targets()
+    changed = 0
+    clocks = (
+        TicketClock.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .filter(policy=policy, ticket__status__in=(Status.NEW, Status.OPEN, Status.WAITING))
+    )
+    for clock in clocks.iterator(chunk_size=500):
+        before = {n: (t.get("due"), t.get("minutes")) for n, t in clock.targets.items()}
+        for name, target in clock.targets.items():
+            if target["state"] == state.RUNNING and name in targets:
+                target["minutes"] = targets[name]
+        if "resolution" in targets and "resolution" not in clock.targets:
+            state.target_start(
+                clock,
+                "resolution",
+                targets["resolution"],
+                state._dt(clock.targets.get("first_response", {}).get("started"))
+                or clock.ticket.created_at,
+            )
+        state.schedule_all(clock, policy, calendar)
+        after = {n: (t.get("due"), t.get("minutes")) for n, t in clock.targets.items()}
+        if after != before:
+            clock_save(
+                clock.ticket,
+                clock,
+                [state.ClockEvent("recomputed", data={"before": before, "after": after})],
+                now,
+            )
+            changed += 1
+    return changed
+
+
+def priority_raised(priority: int) -> int:
+    return min(priority + 1, Priority.URGENT)

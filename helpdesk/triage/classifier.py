@@ -38,6 +38,7 @@ def classify(*, text: str, subject: str = "") -> Classification:
         hits = [w for w in words if w in folded]
         if hits:
             queue = {"billing": "billing", "sales": "sales"}.get(category, "technical")
-            return Classification(queue, category, category == "billing", 0.6,
-                                  tuple(f"palabra: {w}" for w in hits))
+            return Classification(
+                queue, category, category == "billing", 0.6, tuple(f"palabra: {w}" for w in hits)
+            )
     return Classification("technical", "other", False, 0.2, ("sin coincidencias",))

@@ -15,7 +15,11 @@ class TriageRule(models.Model):
     queue = models.CharField(
         _("cola"),
         max_length=16,
-        choices=[("technical", _("Técnica")), ("billing", _("Facturación")), ("sales", _("Ventas"))],
+        choices=[
+            ("technical", _("Técnica")),
+            ("billing", _("Facturación")),
+            ("sales", _("Ventas")),
+        ],
         blank=True,
     )
     category = models.CharField(_("área"), max_length=16, choices=Category.choices, blank=True)
@@ -44,7 +48,9 @@ class LearnedTerm(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["term", "label_kind", "label"], name="learned_term_uniq")
+            models.UniqueConstraint(
+                fields=["term", "label_kind", "label"], name="learned_term_uniq"
+            )
         ]
         verbose_name = _("término aprendido")
         verbose_name_plural = _("términos aprendidos")

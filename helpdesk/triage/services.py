@@ -26,8 +26,7 @@ class TriageDecision:
         return asdict(self)
 
 
-def triage_decide(*, text: str, subject: str = "", queue_hint: str | None = None
-                  ) -> TriageDecision:
+def triage_decide(*, text: str, subject: str = "", queue_hint: str | None = None) -> TriageDecision:
     result = classify(text=text, subject=subject)
     threshold = settings.HELPDESK["TRIAGE_THRESHOLD"]
     queue = result.queue

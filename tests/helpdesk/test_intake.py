@@ -9,8 +9,14 @@ pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
 
 
 def test_web_message_opens_triaged_ticket(queues):
-    result = intake_receive(Inbound(channel="web", name="Ana", email="Ana@Example.com",
-                                    text="Me cobraron dos veces la recarga de ayer"))
+    result = intake_receive(
+        Inbound(
+            channel="web",
+            name="Ana",
+            email="Ana@Example.com",
+            text="Me cobraron dos veces la recarga de ayer",
+        )
+    )
     assert result.created and not result.duplicate
     ticket = Ticket.objects.get()
     assert ticket.queue.slug == "billing"
@@ -30,13 +36,25 @@ def test_same_email_message_id_is_stored_once(queues):
 
 def test_followup_gets_next_seq_and_redacts_secrets(queues):
     first = intake_receive(Inbound(channel="chat", email="c@d.co", text="Hola", client_id="m1"))
-    follow = intake_receive(Inbound(channel="chat", ticket_id=first.ticket.pk, client_id="m2",
-                                    text="mi contraseña es Secreta123"))
+    follow = intake_receive(
+        Inbound(
+            channel="chat",
+            ticket_id=first.ticket.pk,
+            client_id="m2",
+            text="mi contraseña es Secreta123",
+        )
+    )
     assert follow.message.seq == 2
     assert "Secreta123" not in follow.message.text
     assert follow.redacted == ("password",)
-    again = intake_receive(Inbound(channel="chat", ticket_id=first.ticket.pk, client_id="m2",
-                                   text="mi contraseña es Secreta123"))
+    again = intake_receive(
+        Inbound(
+            channel="chat",
+            ticket_id=first.ticket.pk,
+            client_id="m2",
+            text="mi contraseña es Secreta123",
+        )
+    )
     assert again.duplicate and again.message.seq == 2
 
 

@@ -1,0 +1,1 @@
+"""Websocket consumers: they parse frames, call one service, and translate events back."""

@@ -1,0 +1,173 @@
+"""`/ws/chat/`: the customer's socket. One conversation per socket, started or resumed by hello.
+
+Ordering: messages reach the customer in seq order, each once. A live event that skips
+seqs (events from several processes can overtake each other) is filled in from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from channels_chat import groups, leases
+from channels_chat.conf import chat_setting
+from channels_chat.consumers.base import ChatSocket, db
+from channels_chat.models import WAITING_STATES, Conversation
+from channels_chat.protocol import CUSTOMER_FRAMES, ProtocolError, message_frame
+from channels_chat.selectors import agent_display, messages_after, queue_position
+from channels_chat.services.conversations import (
+    chat_message_receive,
+    conversation_close,
+    conversation_open,
+    conversation_resume,
+)
+
+
+def _welcome_state(conversation: Conversation) -> dict[str, Any]:
+    waiting = conversation.state in WAITING_STATES
+    return {
+        "queue_name": conversation.queue.name,
+        "position": queue_position(conversation) if waiting else None,
+        "agent": agent_display(conversation.agent) if conversation.agent_id else None,
+    }
+
+
+class CustomerConsumer(ChatSocket):
+    frames = CUSTOMER_FRAMES
+    customer = True
+
+    async def connect(self) -> None:
+        self.conversation_id: int | None = None
+        self.ticket_id: int | None = None
+        self.cursor = 0
+        self.customer_name = ""
+        await super().connect()
+
+    async def _start(self, conversation: Conversation, resume: str, after: int) -> None:
+        self.conversation_id = conversation.pk
+        self.ticket_id = conversation.ticket_id
+        self.customer_name = conversation.customer_name
+        # Join before reading, so nothing committed in between is missed; the cursor drops
+        # what the replay already sent.
+        await self.join(groups.ticket_public_group(conversation.ticket_id))
+        await self.join(groups.conversation_group(conversation.pk))
+        await self.lease(leases.conversation_key(conversation.pk))
+        state = await db(_welcome_state)(conversation)
+        await self.send_frame({
+            "type": "welcome", "conversation": conversation.pk,
+            "ticket": conversation.ticket.reference, "resume": resume,
+            "queue": conversation.queue.slug, "queue_name": state["queue_name"],
+            "position": state["position"], "state": conversation.state,
+            "agent": state["agent"], "offline": conversation.offline, "after": after,
+        })
+        self.cursor = after
+        await self._catch_up(None)
+        if conversation.state in WAITING_STATES:
+            self._tick_start()
+
+    async def on_hello(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is not None:
+            raise ProtocolError("already_started")
+        if "resume" in frame:
+            conversation = await db(conversation_resume)(frame["resume"])
+            await self._start(conversation, frame["resume"], frame["after"])
+            return
+        opened = await db(conversation_open)(
+            name=frame["name"], email=frame["email"], topic=frame.get("topic", ""),
+            queue=frame.get("queue", ""), language=frame.get("language", "es"),
+        )
+        await self._start(opened.conversation, opened.resume, 0)
+
+    async def on_message(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            raise ProtocolError("not_started", client_id=frame["id"])
+        stored = await db(chat_message_receive)(self.conversation_id, client_id=frame["id"],
+                                               text=frame["text"])
+        await self.send_frame({"type": "ack", "id": frame["id"], "seq": stored.seq,
+                               "duplicate": stored.duplicate})
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            raise ProtocolError("not_started")
+        await self.typing_send(groups.conversation_group(self.conversation_id),
+                               self.conversation_id, self.customer_name,
+                               bool(frame.get("active", True)), "customer")
+
+    async def on_leave(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            raise ProtocolError("not_started")
+        await db(conversation_close)(self.conversation_id, by="customer")
+
+    # --- live events ---------------------------------------------------------------------
+
+    async def _catch_up(self, upto: int | None) -> None:
+        assert self.ticket_id is not None
+        payloads = await db(messages_after)(self.ticket_id, self.cursor, upto=upto)
+        for payload in payloads:
+            await self.send_frame(message_frame(payload, self.conversation_id,
+                                                with_internal=False))
+        if payloads:
+            self.cursor = max(self.cursor, payloads[-1]["seq"])
+        if upto is not None:
+            self.cursor = max(self.cursor, upto)
+
+    async def event_message_added(self, data: dict[str, Any]) -> None:
+        payload = data["message"]
+        if data["ticket"]["id"] != self.ticket_id or payload["internal"]:
+            return
+        seq = payload["seq"]
+        if seq <= self.cursor:
+            return
+        if seq == self.cursor + 1:
+            self.cursor = seq
+            await self.send_frame(message_frame(payload, self.conversation_id,
+                                                with_internal=False))
+            return
+        await self._catch_up(seq)
+
+    async def event_chat_conversation(self, data: dict[str, Any]) -> None:
+        summary = data["conversation"]
+        if summary["id"] != self.conversation_id or self.recent.seen(data["event_id"]):
+            return
+        change = data["change"]
+        conversation = summary["id"]
+        if change == "accepted":
+            await self.send_frame({"type": "assigned", "conversation": conversation,
+                                   "agent": summary["agent_name"] or ""})
+        elif change == "transferred":
+            await self.send_frame({"type": "transferred", "conversation": conversation,
+                                   "queue": summary["queue"], "queue_name": data["queue_name"]})
+            self._tick_start()
+        elif change == "offline":
+            await self.send_frame({"type": "offline", "conversation": conversation,
+                                   "email": bool(summary["email"])})
+        elif change == "ended":
+            await self.send_frame({"type": "closed", "conversation": conversation,
+                                   "by": data["by"] if data["by"] in ("customer", "agent")
+                                   else "system"})
+
+    # --- waiting ---------------------------------------------------------------------------
+
+    def _tick_start(self) -> None:
+        if not any(task.get_name() == "tick" and not task.done() for task in self.tasks):
+            self.tasks.append(asyncio.create_task(self._tick(), name="tick"))
+
+    async def _tick(self) -> None:
+        from channels_chat.services.assignment import conversation_waiting_tick
+
+        last: dict[str, Any] | None = None
+        period = max(chat_setting("TICK_SECONDS"), 0.2)
+        while self.conversation_id is not None:
+            await asyncio.sleep(period)
+            try:
+                info = await db(conversation_waiting_tick)(self.conversation_id)
+            except Exception:
+                continue
+            if info is None:
+                return
+            view = {"queue": info["queue"], "position": info["position"],
+                    "agents_online": info["agents_online"]}
+            if view != last:
+                last = view
+                await self.send_frame({"type": "waiting", "conversation": self.conversation_id,
+                                       **view})

@@ -1,0 +1,150 @@
+"""Reads of the chat: summaries, waiting lists, positions, available agents, replay."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
+from channels_chat import leases
+from channels_chat.models import WAITING_STATES, Conversation, ConversationState
+from helpdesk.models import Message, Queue
+from helpdesk.models.agents import Presence
+from helpdesk.permissions import is_supervisor, queue_ids_for
+from helpdesk.services.events import message_payload
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def agent_display(user: Any) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "agent_profile", None)
+    if profile is not None and profile.display_name:
+        return str(profile.display_name)
+    return user.get_full_name() or user.get_username()
+
+
+def conversation_summary(conversation: Conversation) -> dict[str, Any]:
+    online = leases.lease_count(leases.conversation_key(conversation.pk))
+    return {
+        "id": conversation.pk,
+        "ticket": conversation.ticket.reference,
+        "ticket_id": conversation.ticket_id,
+        "subject": conversation.ticket.subject,
+        "queue": conversation.queue.slug,
+        "state": conversation.state,
+        "agent": conversation.agent_id,
+        "agent_name": agent_display(conversation.agent) if conversation.agent_id else None,
+        "offered_to": conversation.offered_to_id,
+        "customer": conversation.customer_name,
+        "email": conversation.customer_email,
+        "waiting_since": conversation.waiting_since.isoformat(),
+        "offline": conversation.offline,
+        "customer_online": online > 0,
+    }
+
+
+def conversation_get(conversation_id: int) -> Conversation | None:
+    return (
+        Conversation.objects.select_related("ticket", "queue", "agent__agent_profile")
+        .filter(pk=conversation_id).first()
+    )
+
+
+def agent_may_work(user: Any, conversation: Conversation) -> bool:
+    """An agent works only conversations of queues they belong to; supervisors work all."""
+    queue_ids = queue_ids_for(user)
+    return queue_ids is None or conversation.queue_id in queue_ids
+
+
+def agent_queues(user: Any) -> list[Queue]:
+    if is_supervisor(user):
+        return list(Queue.objects.all())
+    return list(user.queues.all())
+
+
+def conversations_for_agent(user: Any) -> list[Conversation]:
+    """The agent's active chats and the waiting chats of their queues, oldest wait first."""
+    queue_ids = [queue.pk for queue in agent_queues(user)]
+    return list(
+        Conversation.objects.select_related("ticket", "queue", "agent__agent_profile")
+        .filter(Q(agent=user, state=ConversationState.ACTIVE)
+                | Q(queue_id__in=queue_ids, state__in=WAITING_STATES))
+        .order_by("waiting_since", "pk")
+    )
+
+
+def queue_position(conversation: Conversation) -> int:
+    """1 for the next chat to be served in its queue."""
+    ahead = Conversation.objects.filter(
+        queue_id=conversation.queue_id, state__in=WAITING_STATES,
+    ).filter(
+        Q(waiting_since__lt=conversation.waiting_since)
+        | Q(waiting_since=conversation.waiting_since, pk__lt=conversation.pk)
+    ).count()
+    return ahead + 1
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    user: Any
+    presence: str
+    sockets: int
+    active: int
+    capacity: int
+
+    @property
+    def effective(self) -> str:
+        if self.sockets == 0:
+            return Presence.OFFLINE
+        return self.presence
+
+    @property
+    def available(self) -> bool:
+        return self.effective == Presence.ONLINE and self.active < self.capacity
+
+
+def agent_loads(users: Any) -> list[AgentLoad]:
+    users = list(
+        users.select_related("agent_profile").annotate(
+            n_active=Count("chat_conversations",
+                           filter=Q(chat_conversations__state=ConversationState.ACTIVE))
+        )
+    )
+    counts = leases.lease_counts(leases.agent_key(user.pk) for user in users)
+    result = []
+    for user in users:
+        profile = getattr(user, "agent_profile", None)
+        result.append(AgentLoad(
+            user=user,
+            presence=profile.presence if profile else Presence.OFFLINE,
+            sockets=counts.get(leases.agent_key(user.pk), 0),
+            active=user.n_active,
+            capacity=profile.chat_capacity if profile else 0,
+        ))
+    return result
+
+
+def queue_agent_loads(queue: Queue) -> list[AgentLoad]:
+    return agent_loads(queue.members.filter(is_active=True))
+
+
+def agent_load(user: Any) -> AgentLoad:
+    return agent_loads(get_user_model().objects.filter(pk=user.pk))[0]
+
+
+def messages_after(ticket_id: int, after: int, *, upto: int | None = None,
+                   include_internal: bool = False) -> list[dict[str, Any]]:
+    """Timeline payloads with seq > after (and <= upto), in order."""
+    query = Message.objects.select_related("ticket").filter(ticket_id=ticket_id, seq__gt=after)
+    if upto is not None:
+        query = query.filter(seq__lte=upto)
+    if not include_internal:
+        query = query.filter(internal=False)
+    return [message_payload(message) for message in query.order_by("seq")]

@@ -1,0 +1,1 @@
+"""Chat services: the only writers of conversations, presence and chat capacity."""

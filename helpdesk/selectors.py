@@ -1,0 +1,92 @@
+"""Reads used by several views and the API: ticket lists with keyset (cursor) pagination."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from helpdesk.models import Ticket
+from helpdesk.models.tickets import OPEN_STATUSES
+from helpdesk.permissions import queue_ids_for
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    queue: str = ""
+    status: str = "open"  # "open" = new, open or waiting; "" = any; or one status
+    mine: bool = False
+    unassigned: bool = False
+    needs_triage: bool = False
+    oldest_first: bool = False
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    tickets: list[Ticket]
+    next_cursor: str | None
+
+
+def cursor_encode(ticket: Ticket) -> str:
+    raw = json.dumps([ticket.created_at.isoformat(), ticket.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, pk = json.loads(raw)
+        return datetime.fromisoformat(created), int(pk)
+    except (ValueError, TypeError):
+        return None
+
+
+def tickets_visible(user: Any) -> QuerySet[Ticket]:
+    queryset = Ticket.objects.all()
+    queue_ids = queue_ids_for(user)
+    if queue_ids is not None:
+        queryset = queryset.filter(queue_id__in=queue_ids)
+    return queryset
+
+
+def ticket_page(
+    user: Any, filters: TicketFilters, cursor: str | None = None, size: int = PAGE_SIZE
+) -> TicketPage:
+    """One page of the tickets `user` may see; constant query count, index-backed at any size."""
+    queryset = tickets_visible(user).select_related("queue", "contact", "assignee")
+    if filters.queue:
+        queryset = queryset.filter(queue__slug=filters.queue)
+    if filters.status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.mine:
+        queryset = queryset.filter(assignee=user)
+    if filters.unassigned:
+        queryset = queryset.filter(assignee__isnull=True)
+    if filters.needs_triage:
+        queryset = queryset.filter(needs_triage=True)
+    position = cursor_decode(cursor) if cursor else None
+    if position is not None:
+        created, pk = position
+        if filters.oldest_first:
+            queryset = queryset.filter(Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk))
+        else:
+            queryset = queryset.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+    order = ("created_at", "id") if filters.oldest_first else ("-created_at", "-id")
+    rows = list(queryset.order_by(*order)[: size + 1])
+    next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None
+    return TicketPage(rows[:size], next_cursor)
+
+
+def ticket_timeline(ticket: Ticket, *, include_internal: bool) -> QuerySet:
+    messages = ticket.messages.select_related("author_user").prefetch_related("attachments")
+    if not include_internal:
+        messages = messages.filter(internal=False)
+    return messages.order_by("seq")

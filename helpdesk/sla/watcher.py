@@ -1,0 +1,177 @@
+"""One pass of the SLA watcher: at-risk and breached at the minute, reminders, auto-close.
+
+Detection is set-based: an indexed range query on `TicketClock.due_at` / `risk_at` claims a
+batch of rows (FOR UPDATE SKIP LOCKED, so a second watcher never double-counts) and two UPDATEs
+flip the clocks and the tickets' mirrored state. Python then visits only the tickets that just
+changed, to record their events, notify and escalate.
+"""
+
+from __future__ import annotations
+
+import time as clock_time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Value, When
+
+from helpdesk.models import SlaState, Status, Ticket, TicketEvent
+from helpdesk.sla import state
+from helpdesk.sla.models import ClockState, TicketClock
+from helpdesk.sla.notifications import sla_escalate, sla_notify
+from helpdesk.sla.services import clock_save
+
+BATCH = 1000
+MAX_BATCHES = 1000
+
+
+@dataclass
+class WatchResult:
+    at: str
+    at_risk: list[str] = field(default_factory=list)
+    breached: list[str] = field(default_factory=list)
+    escalated: list[str] = field(default_factory=list)
+    reminders: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _claim(column: str, now: datetime) -> list[int]:
+    # A deadline is met up to and including its instant; it is breached only after it.
+    lookup = "lt" if column == "due_at" else "lte"
+    return list(
+        TicketClock.objects.select_for_update(skip_locked=True)
+        .filter(**{f"{column}__{lookup}": now})
+        .order_by(column)
+        .values_list("ticket_id", flat=True)[:BATCH]
+    )
+
+
+def _flip(column: str, ids: list[int]) -> None:
+    """The set-based part: clocks and ticket mirrors change in two statements."""
+    if column == "due_at":
+        TicketClock.objects.filter(ticket_id__in=ids).update(
+            state=ClockState.BREACHED, breached=True, due_at=None, risk_at=None
+        )
+        Ticket.objects.filter(id__in=ids).update(sla_state=SlaState.BREACHED)
+    else:
+        TicketClock.objects.filter(ticket_id__in=ids).update(
+            risk_at=None,
+            state=Case(
+                When(state=ClockState.RUNNING, then=Value(ClockState.AT_RISK)), default=F("state")
+            ),
+        )
+        Ticket.objects.filter(id__in=ids, sla_state=SlaState.RUNNING).update(
+            sla_state=SlaState.AT_RISK
+        )
+
+
+def _visit(clock: TicketClock, ticket: Ticket, now: datetime, result: WatchResult) -> None:
+    events: list[state.ClockEvent | None] = []
+    breached: list[str] = []
+    for name, target in clock.targets.items():
+        if target["state"] != state.RUNNING:
+            continue
+        due, risk = state._dt(target.get("due")), state._dt(target.get("risk"))
+        if due is not None and due < now:
+            target["state"] = state.BREACHED
+            events.append(state.ClockEvent("breached", name, due))
+            breached.append(name)
+        elif risk is not None and risk <= now and not target.get("warned"):
+            target["warned"] = True
+            events.append(state.ClockEvent("at_risk", name, due))
+            result.at_risk.append(ticket.reference)
+            sla_notify(ticket, "at_risk", name)
+    clock_save(ticket, clock, events, now)
+    for name in breached:
+        result.breached.append(ticket.reference)
+        sla_notify(ticket, "breached", name)
+    if breached and sla_escalate(ticket, clock.policy):
+        result.escalated.append(ticket.reference)
+
+
+def _sweep(column: str, now: datetime, result: WatchResult) -> None:
+    for _batch in range(MAX_BATCHES):
+        with transaction.atomic():
+            ids = _claim(column, now)
+            if not ids:
+                return
+            snapshot = {
+                c.ticket_id: c
+                for c in TicketClock.objects.filter(ticket_id__in=ids).select_related(
+                    "policy__calendar"
+                )
+            }
+            _flip(column, ids)
+            tickets = Ticket.objects.filter(id__in=ids).select_related("queue", "assignee")
+            for ticket in tickets:
+                _visit(snapshot[ticket.pk], ticket, now, result)
+
+
+def _waiting_rules() -> tuple[timedelta, timedelta]:
+    rules = getattr(settings, "HELPDESK", {})
+    remind = float(rules.get("WAITING_REMINDER_HOURS", 48))
+    close = float(rules.get("WAITING_AUTOCLOSE_HOURS", 96))
+    return timedelta(hours=remind), timedelta(hours=close)
+
+
+REMINDER_TEXT = (
+    "Seguimos pendientes de tu respuesta para continuar con tu caso {reference}. "
+    "Si no recibimos noticias tuyas, lo cerraremos automáticamente el {when}. "
+    "Si ya se resolvió, no necesitas hacer nada."
+)
+
+
+def waiting_sweep(now: datetime, result: WatchResult) -> None:
+    """Remind customers we wait on, then close the tickets that stayed silent after it."""
+    from helpdesk.services.replies import ticket_notify
+    from helpdesk.services.tickets import ticket_status_set
+
+    remind_after, close_after = _waiting_rules()
+    reminded = TicketEvent.objects.filter(
+        ticket=OuterRef("pk"),
+        kind="waiting_reminder",
+        created_at__gte=OuterRef("last_agent_message_at"),
+    )
+    due_reminders = (
+        Ticket.objects.filter(status=Status.WAITING, last_agent_message_at__lte=now - remind_after)
+        .exclude(Exists(reminded))
+        .select_related("queue", "contact")[:BATCH]
+    )
+    for ticket in due_reminders:
+        with transaction.atomic():
+            closes = (ticket.last_agent_message_at or now) + close_after
+            ticket_notify(
+                ticket,
+                text=REMINDER_TEXT.format(
+                    reference=ticket.reference, when=closes.strftime("%d/%m/%Y %H:%M UTC")
+                ),
+            )
+            TicketEvent.objects.create(
+                ticket=ticket, kind="waiting_reminder", data={"closes_at": closes.isoformat()}
+            )
+        result.reminders.append(ticket.reference)
+    to_close = (
+        Ticket.objects.filter(status=Status.WAITING, last_agent_message_at__lte=now - close_after)
+        .filter(Exists(reminded))
+        .select_related("queue", "contact")[:BATCH]
+    )
+    for ticket in to_close:
+        ticket_status_set(ticket, status=Status.CLOSED, actor=None)
+        result.closed.append(ticket.reference)
+
+
+def sla_watch_pass(now: datetime, *, waiting: bool = True) -> WatchResult:
+    """Evaluate every clock at `now`; idempotent (a second pass at the same instant is empty)."""
+    started = clock_time.perf_counter()
+    result = WatchResult(at=now.isoformat())
+    _sweep("due_at", now, result)
+    _sweep("risk_at", now, result)
+    if waiting:
+        waiting_sweep(now, result)
+    result.seconds = round(clock_time.perf_counter() - started, 4)
+    return result

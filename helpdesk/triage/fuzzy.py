@@ -1,0 +1,54 @@
+"""Typo correction against the triage vocabulary ("factrua" -> "factura", "recarag" -> "recarga").
+
+Symmetric-delete lookup at edit distance one: a word and each of its one-letter deletions are
+looked up among the known words and their deletions, which covers a wrong, missing, extra or
+swapped letter. Only unknown words of five letters or more are corrected, and only when exactly
+one known word fits, so ordinary words are left alone.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from helpdesk.triage.normalize import tokens
+from helpdesk.triage.stemming import is_stop, stem_es
+
+MIN_LENGTH = 5
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@cache
+def _index() -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    from helpdesk.triage.vocabulary import known_phrases
+
+    known: set[str] = set()
+    for phrase in known_phrases():
+        for piece in phrase.split():
+            known.update(w for w in tokens(piece.lstrip("=")) if w.isalpha())
+    stems = frozenset(stem_es(word) for word in known)
+    index: dict[str, set[str]] = {}
+    for word in known:
+        if len(word) < MIN_LENGTH:
+            continue
+        for key in {word} | _deletions(word):
+            index.setdefault(key, set()).add(word)
+    return frozenset(known), stems, {k: frozenset(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=65536)
+def correct(word: str) -> str:
+    """The known word `word` is a one-letter slip of, or `word` itself."""
+    if len(word) < MIN_LENGTH or not word.isalpha() or is_stop(word):
+        return word
+    known, stems, index = _index()
+    if word in known or stem_es(word) in stems:
+        return word
+    candidates: set[str] = set()
+    for key in {word} | _deletions(word):
+        candidates.update(index.get(key, ()))
+    if len({stem_es(c) for c in candidates}) == 1:
+        return min(candidates)
+    return word

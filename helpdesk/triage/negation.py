@@ -1,0 +1,80 @@
+"""Dismissals: the parts of a message the customer says are NOT the problem.
+
+In a complaint, a negation is usually the complaint itself ("no tengo señal", "no me llegó la
+recarga"), so plain negations are kept. What is dropped is a topic the customer rules out:
+"no es la señal, es el saldo", "no tengo problemas con las llamadas", "el wifi sí funciona",
+"los datos andan bien".
+"""
+
+from __future__ import annotations
+
+from helpdesk.triage.normalize import BREAK
+
+# "no es la señal ...": the words after the cue, up to the end of the clause, are ruled out.
+_FORWARD_CUES: tuple[tuple[str, ...], ...] = (
+    ("no", "es"), ("no", "son"), ("no", "era"),
+    ("no", "tengo", "problema", "con"), ("no", "tengo", "problemas", "con"),
+    ("no", "tengo", "ningun", "problema", "con"), ("sin", "problemas", "con"),
+    ("sin", "problema", "con"), ("no", "hay", "problema", "con"), ("no", "hay", "problemas", "con"),
+    ("not", "about"), ("no", "problem", "with"), ("no", "problems", "with"),
+    ("no", "issue", "with"), ("no", "issues", "with"), ("nothing", "wrong", "with"),
+)
+# After "no es", only these open a ruled-out topic ("no es la señal"); "no es normal que me
+# cobren" or "no es la primera vez" are complaints, not dismissals.
+_AFTER_NO_ES = frozenset({"el", "la", "los", "las", "por", "de", "del", "mi", "mis", "tema",
+                          "problema", "con", "un", "una"})
+_NOT_A_TOPIC = frozenset({"primera", "unica", "segunda", "tercera", "vez", "justo", "normal",
+                          "posible", "logico", "correcto"})
+# "... funciona(n) bien", "... sí funciona", "... works fine": the words before are ruled out.
+_WORKING_VERBS = frozenset({"funciona", "funcionan", "anda", "andan", "va", "van", "llega",
+                            "llegan", "sale", "salen", "works", "work", "is", "are", "esta",
+                            "estan"})
+_WORKING_ADVERBS = frozenset({"bien", "perfecto", "perfectamente", "normal", "fine", "ok",
+                              "okay", "normalmente"})
+_AFFIRMATIONS = frozenset({"si", "yes", "still"})
+_SPAN = 5
+
+
+def dismissed_positions(words: tuple[str, ...]) -> frozenset[int]:
+    """Indexes of `words` that belong to a topic the customer rules out."""
+    dismissed: set[int] = set()
+    for start in range(len(words)):
+        for cue in _FORWARD_CUES:
+            end = start + len(cue)
+            if words[start:end] != cue:
+                continue
+            if cue[1] in ("es", "son", "era") and not _opens_topic(words, end):
+                continue
+            dismissed.update(_forward(words, end))
+        word = words[start]
+        if word in _WORKING_VERBS and _is_working(words, start):
+            dismissed.update(_backward(words, start))
+    return frozenset(dismissed)
+
+
+def _opens_topic(words: tuple[str, ...], at: int) -> bool:
+    if at >= len(words) or words[at] not in _AFTER_NO_ES:
+        return False
+    return not (at + 1 < len(words) and words[at + 1] in _NOT_A_TOPIC)
+
+
+def _is_working(words: tuple[str, ...], at: int) -> bool:
+    before = words[at - 1] if at > 0 else ""
+    after = words[at + 1] if at + 1 < len(words) else ""
+    if before == "no" or (at > 1 and words[at - 2] == "no"):
+        return False
+    return before in _AFFIRMATIONS or after in _WORKING_ADVERBS
+
+
+def _forward(words: tuple[str, ...], start: int) -> range:
+    end = start
+    while end < len(words) and end - start < _SPAN and words[end] != BREAK:
+        end += 1
+    return range(start, end)
+
+
+def _backward(words: tuple[str, ...], verb: int) -> range:
+    start = verb
+    while start > 0 and verb - start < _SPAN and words[start - 1] != BREAK:
+        start -= 1
+    return range(start, verb)

@@ -1,0 +1,176 @@
+"""Agent console: ticket lists, the ticket page, reply, note and ticket changes."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
+from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
+from helpdesk.selectors import TicketFilters, ticket_page, ticket_timeline
+from helpdesk.services.replies import ReplyError, ticket_reply
+from helpdesk.services.tickets import (
+    TicketChangeError,
+    ticket_assign,
+    ticket_move,
+    ticket_priority_set,
+    ticket_status_set,
+)
+from helpdesk.web.forms import files_validate
+
+
+def agent_required(view: Any) -> Any:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_agent(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ticket_for(request: HttpRequest, reference: str) -> Ticket:
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("queue", "contact", "assignee", "incident"),
+        reference=reference.upper(),
+    )
+    if not can_work_ticket(request.user, ticket):
+        raise PermissionDenied
+    return ticket
+
+
+def _visible_queues(user: Any) -> list[Queue]:
+    queue_ids = queue_ids_for(user)
+    queues = Queue.objects.all()
+    return list(queues if queue_ids is None else queues.filter(id__in=queue_ids))
+
+
+@agent_required
+def agent_home(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    filters = TicketFilters(
+        queue=params.get("queue", ""),
+        status=params.get("status", "open"),
+        mine=params.get("mine") == "1",
+        unassigned=params.get("unassigned") == "1",
+        needs_triage=params.get("triage") == "1",
+        oldest_first=params.get("order") == "oldest",
+    )
+    page = ticket_page(request.user, filters, cursor=params.get("cursor"))
+    query = params.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "helpdesk/agent/home.html",
+        {
+            "page": page,
+            "filters": filters,
+            "queues": _visible_queues(request.user),
+            "statuses": Status.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@agent_required
+def agent_ticket(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _ticket_for(request, reference)
+    canned = CannedResponse.objects.filter(queue__isnull=True) | CannedResponse.objects.filter(
+        queue=ticket.queue
+    )
+    agents = get_user_model().objects.filter(queues=ticket.queue, is_active=True).distinct()
+    return render(
+        request,
+        "helpdesk/agent/ticket.html",
+        {
+            "ticket": ticket,
+            "messages_list": ticket_timeline(ticket, include_internal=True),
+            "events": ticket.events.select_related("actor").order_by("-created_at")[:30],
+            "canned": canned.order_by("title"),
+            "queues": Queue.objects.all(),
+            "agents": agents,
+            "statuses": Status.choices,
+            "categories": Category.choices,
+            "priorities": Priority.choices,
+            "is_supervisor": is_supervisor(request.user),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def agent_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _ticket_for(request, reference)
+    try:
+        files = files_validate(request.FILES.getlist("attachments"))
+        status = request.POST.get("status") or None
+        if status and status not in Status.values:
+            raise TicketChangeError("invalid_status", _("Estado desconocido."))
+        ticket_reply(
+            ticket,
+            author=request.user,
+            text=request.POST.get("text", ""),
+            internal=request.POST.get("internal") == "1",
+            files=files,
+            status=status,
+        )
+    except (ReplyError, TicketChangeError) as error:
+        messages.error(request, str(error))
+    except Exception as error:  # ValidationError from files
+        if error.__class__.__name__ != "ValidationError":
+            raise
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request,
+            _("Nota guardada.") if request.POST.get("internal") == "1" else _("Respuesta enviada."),
+        )
+    return redirect("helpdesk:agent-ticket", reference=ticket.reference)
+
+
+@agent_required
+@require_POST
+def agent_update(request: HttpRequest, reference: str) -> HttpResponse:
+    """Status, assignee, queue/area (a triage correction) and priority changes."""
+    ticket = _ticket_for(request, reference)
+    post = request.POST
+    user = request.user
+    try:
+        if "status" in post:
+            ticket_status_set(ticket, status=post["status"], actor=user)
+        if "assignee" in post:
+            assignee = None
+            if post["assignee"] == "me":
+                assignee = user
+            elif post["assignee"]:
+                assignee = get_object_or_404(
+                    get_user_model(), pk=post["assignee"], queues=ticket.queue
+                )
+            ticket_assign(ticket, assignee=assignee, actor=user)
+        if "queue" in post or "category" in post:
+            queue = Queue.objects.filter(slug=post.get("queue", "")).first()
+            ticket_move(ticket, actor=user, queue=queue, category=post.get("category") or None)
+        if "priority" in post:
+            priority = int(post["priority"])
+            if priority not in Priority.values:
+                raise TicketChangeError("invalid_priority", _("Prioridad desconocida."))
+            ticket_priority_set(ticket, priority=priority, actor=user)
+    except (TicketChangeError, ValueError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Ticket actualizado."))
+    ticket.refresh_from_db()
+    if not can_work_ticket(user, ticket):  # moved out of this agent's queues
+        return redirect("helpdesk:agent-home")
+    return redirect("helpdesk:agent-ticket", reference=ticket.reference)

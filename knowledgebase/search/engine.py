@@ -1,0 +1,184 @@
+"""A ranked in-memory index (BM25 over weighted fields) with synonyms and typo tolerance.
+
+Built once from plain `Doc` values and queried many times: a query costs a few dictionary
+lookups per word plus one pass over the postings of the words it contains.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from knowledgebase.search.fuzzy import FuzzyVocabulary
+from knowledgebase.search.text import (
+    LANGUAGES,
+    MAX_QUERY_TOKENS,
+    STOPWORDS,
+    concept,
+    stem,
+    synonym_words,
+    terms,
+    words,
+)
+
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.5, "summary": 1.5, "symptoms": 1.5, "body": 1.0}
+CONCEPT_WEIGHT = 0.8
+FUZZY_WEIGHT = 0.7
+K1 = 1.2
+B = 0.5
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: int
+    slug: str
+    title: str
+    area: str
+    language: str
+    summary: str = ""
+    keywords: tuple[str, ...] = ()
+    symptoms: str = ""
+    body: str = ""
+    group: str = ""  # shared by an article and its translation
+    public: bool = True
+    published: bool = True
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: Doc
+    score: float
+
+
+@dataclass
+class _Query:
+    # One entry per query word: the index terms it stands for, with their weights.
+    words: list[dict[str, float]] = field(default_factory=list)
+
+
+class SearchIndex:
+    def __init__(self, docs: Iterable[Doc]) -> None:
+        self.docs: list[Doc] = list(docs)
+        self.by_group: dict[str, list[int]] = defaultdict(list)
+        weighted: list[Counter[str]] = []
+        surface: set[str] = set()
+        for position, doc in enumerate(self.docs):
+            self.by_group[doc.group or doc.slug].append(position)
+            counts: Counter[str] = Counter()
+            fields = {
+                "title": doc.title,
+                "keywords": " , ".join(doc.keywords),
+                "summary": doc.summary,
+                "symptoms": doc.symptoms,
+                "body": doc.body,
+            }
+            for name, text in fields.items():
+                for term in terms(text, doc.language):
+                    counts[term] += FIELD_WEIGHTS[name]
+            weighted.append(counts)
+            surface.update(w for w in words(doc.title + " " + " ".join(doc.keywords))
+                           if not w.startswith("~") and w not in STOPWORDS)
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        count = len(self.docs) or 1
+        lengths = [sum(c.values()) for c in weighted]
+        average = (sum(lengths) / count) or 1.0
+        frequency: Counter[str] = Counter()
+        for counts in weighted:
+            frequency.update(counts.keys())
+        for position, counts in enumerate(weighted):
+            norm = K1 * (1 - B + B * lengths[position] / average)
+            for term, tf in counts.items():
+                df = frequency[term]
+                idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
+                self.postings[term].append((position, idf * tf * (K1 + 1) / (tf + norm)))
+        self.fuzzy = FuzzyVocabulary(surface | synonym_words())
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def _word_terms(self, word: str) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for language in LANGUAGES:
+            found[f"{language}:{stem(word, language)}"] = 1.0
+            if name := concept(word, language):
+                found[name] = CONCEPT_WEIGHT
+        return {term: weight for term, weight in found.items() if term in self.postings}
+
+    def parse(self, query: str) -> _Query:
+        parsed = _Query()
+        seen: set[str] = set()
+        for word in words(query):
+            if word in seen or (word in STOPWORDS and not word.startswith("~")):
+                continue
+            seen.add(word)
+            if len(seen) > MAX_QUERY_TOKENS:
+                break
+            if word.startswith("~"):
+                if word in self.postings:
+                    parsed.words.append({word: CONCEPT_WEIGHT})
+                continue
+            if len(word) < 2:
+                continue
+            matched = self._word_terms(word)
+            if not matched:
+                for candidate, _distance in self.fuzzy.nearest(word):
+                    for term, weight in self._word_terms(candidate).items():
+                        matched[term] = max(matched.get(term, 0.0), weight * FUZZY_WEIGHT)
+            if matched:
+                parsed.words.append(matched)
+        return parsed
+
+    def search(
+        self,
+        query: str,
+        *,
+        allow: Callable[[Doc], bool] = lambda doc: doc.public and doc.published,
+        limit: int = 10,
+        prefer_language: str | None = None,
+    ) -> list[Hit]:
+        """Best documents for `query`, one per translation group, best first."""
+        parsed = self.parse(query)
+        if not parsed.words:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        matched_words: dict[int, int] = defaultdict(int)
+        for word_terms in parsed.words:
+            touched: set[int] = set()
+            for term, weight in word_terms.items():
+                for position, score in self.postings[term]:
+                    scores[position] += weight * score
+                    touched.add(position)
+            for position in touched:
+                matched_words[position] += 1
+        total = len(parsed.words)
+        ranked = sorted(
+            (
+                (score * (0.5 + 0.5 * matched_words[position] / total), position)
+                for position, score in scores.items()
+            ),
+            reverse=True,
+        )
+        hits: list[Hit] = []
+        groups: set[str] = set()
+        for score, position in ranked:
+            doc = self.docs[position]
+            group = doc.group or doc.slug
+            if group in groups or not allow(doc):
+                continue
+            groups.add(group)
+            if prefer_language and doc.language != prefer_language:
+                doc = self._in_language(group, prefer_language, allow) or doc
+            hits.append(Hit(doc=doc, score=round(score, 4)))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _in_language(self, group: str, language: str, allow: Callable[[Doc], bool]) -> Doc | None:
+        for position in self.by_group.get(group, []):
+            doc = self.docs[position]
+            if doc.language == language and allow(doc):
+                return doc
+        return None

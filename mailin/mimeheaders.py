@@ -1,0 +1,134 @@
+"""Header decoding: RFC 2047 encoded words in mixed charsets, addresses, dates, Message-IDs.
+
+Works on raw header values from a compat32 message (raw 8-bit bytes kept as surrogate
+escapes), so a mislabelled or unlabelled header is decoded with the same fallbacks as bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import quopri
+import re
+from datetime import UTC, datetime
+from email.message import Message as MimeMessage
+from email.utils import getaddresses, parsedate_to_datetime
+
+from mailin.charsets import bytes_decode, surrogates_decode
+
+ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=", re.DOTALL)
+MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def header_raw(message: MimeMessage, name: str) -> str | None:
+    """First raw value of header `name` (duplicates are common: the first one wins)."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None
+
+
+def header_all(message: MimeMessage, name: str) -> list[str]:
+    return [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+
+
+def unfold(value: str) -> str:
+    return re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", " ")
+
+
+def _word_bytes(encoding: str, payload: str) -> bytes:
+    if encoding.lower() == "b":
+        compact = re.sub(r"\s+", "", payload)
+        compact += "=" * (-len(compact) % 4)
+        try:
+            return base64.b64decode(compact, validate=False)
+        except (binascii.Error, ValueError):
+            return payload.encode("ascii", "replace")
+    return quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
+
+
+def words_decode(value: str) -> str:
+    """Decode RFC 2047 encoded words; adjacent words of one charset are joined as bytes first
+    (multibyte characters split across words), whitespace between encoded words is dropped."""
+    value = surrogates_decode(unfold(value))
+    if "=?" not in value:
+        return value
+    pieces: list[tuple[str | None, bytes | str]] = []
+    position = 0
+    for match in ENCODED_WORD.finditer(value):
+        between = value[position : match.start()]
+        if between and not (between.isspace() and pieces and pieces[-1][0] is not None):
+            pieces.append((None, between))
+        charset = match.group(1).split("*", 1)[0]
+        data = _word_bytes(match.group(2), match.group(3))
+        if pieces and pieces[-1][0] is not None and pieces[-1][0].lower() == charset.lower():
+            previous = pieces[-1][1]
+            assert isinstance(previous, bytes)
+            pieces[-1] = (charset, previous + data)
+        else:
+            pieces.append((charset, data))
+        position = match.end()
+    pieces.append((None, value[position:]))
+    out = []
+    for charset, data in pieces:
+        out.append(bytes_decode(data, charset) if isinstance(data, bytes) else data)
+    return "".join(out)
+
+
+def header_text(message: MimeMessage, name: str) -> str:
+    raw = header_raw(message, name)
+    return words_decode(raw).strip() if raw else ""
+
+
+def addresses_parse(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """(display name, lower-cased address) pairs of an address header; never raises."""
+    if not raw:
+        return ()
+    value = surrogates_decode(unfold(raw))
+    try:
+        pairs = getaddresses([value])
+    except Exception:  # noqa: BLE001 - a malformed header is data, not an error
+        pairs = []
+    result = []
+    for name, address in pairs:
+        address = address.strip().strip("<>").lower()
+        if "@" not in address:
+            continue
+        result.append((words_decode(name).strip().strip('"').strip(), address))
+    if not result:
+        decoded = words_decode(value)
+        result = [("", found.lower()) for found in EMAIL_ADDRESS.findall(decoded)]
+        if not result and decoded.strip():
+            # Local-only or garbled sender: keep the text so nothing is lost.
+            result = [(decoded.strip(), "")]
+    return tuple(result)
+
+
+def date_parse(raw: str | None) -> datetime | None:
+    """The Date header as an aware datetime, or None when it is missing or invalid."""
+    if not raw:
+        return None
+    try:
+        value = parsedate_to_datetime(surrogates_decode(unfold(raw)).strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if value is None or not 1970 <= value.year <= 2200:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def message_ids(raw: str | None) -> tuple[str, ...]:
+    """Message-IDs in a header, each as `<id>`; a bare id without brackets is bracketed."""
+    if not raw:
+        return ()
+    value = surrogates_decode(unfold(raw))
+    found = MESSAGE_ID.findall(value)
+    if found:
+        return tuple(dict.fromkeys(f"<{item}>" for item in found))
+    bare = value.strip()
+    if bare and " " not in bare and len(bare) < 250:
+        return (f"<{bare.strip('<>')}>",)
+    return ()
