@@ -373,7 +373,8 @@ def typeddict_problems(value: Any, spec: Any, where: str = "frame") -> list[str]
     if not isinstance(value, dict):
         return [f"{where}: expected an object"]
     hints = typing.get_type_hints(spec)
-    problems = [f"{where}.{key}: missing" for key in spec.__required_keys__ if key not in value]
+    problems = [f"{where}.{key}: missing" for key in hints
+                if key in spec.__required_keys__ and key not in value]
     for key, item in value.items():
         if key not in hints:
             if not (spec is MessageFrame and key == "from"):

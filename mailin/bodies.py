@@ -92,8 +92,15 @@ def _file(part: MimeMessage, data: bytes, out: Collected, inline: bool, name: st
             extension = ".eml"
         filename = f"adjunto-{len(out.files) + 1}{extension}"
     content_id = str(part.get("Content-ID", "") or "").strip().strip("<>")
-    out.files.append(ParsedAttachment(filename=filename, content_type=ctype, content=data,
-                                      inline=inline, content_id=content_id[:200]))
+    out.files.append(
+        ParsedAttachment(
+            filename=filename,
+            content_type=ctype,
+            content=data,
+            inline=inline,
+            content_id=content_id[:200],
+        )
+    )
 
 
 def _attached_message(part: MimeMessage, out: Collected) -> None:
@@ -132,8 +139,9 @@ def _leaf(part: MimeMessage, out: Collected, related_inline: bool) -> None:
         if content is not None:
             for name, file_bytes in content.files:
                 guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                out.files.append(ParsedAttachment(filename=name[:255], content_type=guessed,
-                                                  content=file_bytes))
+                out.files.append(
+                    ParsedAttachment(filename=name[:255], content_type=guessed, content=file_bytes)
+                )
             if content.text.strip() or content.html.strip():
                 out.blocks.append(Block(plain=content.text or None, html=content.html or None))
             return
@@ -171,8 +179,7 @@ def _alternative(children: list[MimeMessage], out: Collected, depth: int) -> Non
         out.blocks.append(Block(plain=plain, html=html))
 
 
-def walk(part: MimeMessage, out: Collected, depth: int = 0, related_inline: bool = False
-         ) -> None:
+def walk(part: MimeMessage, out: Collected, depth: int = 0, related_inline: bool = False) -> None:
     """Collect text blocks and files of `part` into `out`."""
     if depth > MAX_DEPTH:
         out.defects.append("nesting-too-deep")
@@ -180,8 +187,7 @@ def walk(part: MimeMessage, out: Collected, depth: int = 0, related_inline: bool
         return
     ctype = part.get_content_type()
     if ctype == "message/delivery-status" and part.is_multipart():
-        fields = "\n\n".join(surrogates_decode(str(block)).strip()
-                              for block in part.get_payload())
+        fields = "\n\n".join(surrogates_decode(str(block)).strip() for block in part.get_payload())
         out.blocks.append(Block(plain=fields))
         return
     if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):

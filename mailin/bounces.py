@@ -22,8 +22,15 @@ BOUNCE_SUBJECT = re.compile(
     r"|unzustellbar|nicht zustellbar|delivery notification|mail system error",
     re.IGNORECASE,
 )
-DAEMON_LOCALPARTS = {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "bounce",
-                     "bounces", "mail.delivery.subsystem"}
+DAEMON_LOCALPARTS = {
+    "mailer-daemon",
+    "postmaster",
+    "mail-daemon",
+    "mailerdaemon",
+    "bounce",
+    "bounces",
+    "mail.delivery.subsystem",
+}
 STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 SMTP_CODE = re.compile(r"\b([45]\d\d)[ -]")
 MESSAGE_ID_LINE = re.compile(r"^\s*Message-ID:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
@@ -67,8 +74,11 @@ def _status_fields(part: MimeMessage) -> dict[str, str]:
     payload = part.get_payload()
     blocks = payload if isinstance(payload, list) else []
     if not blocks and isinstance(payload, str):
-        blocks = [message_from_string(chunk, policy=compat32) for chunk in
-                  re.split(r"\r?\n\r?\n", payload) if chunk.strip()]
+        blocks = [
+            message_from_string(chunk, policy=compat32)
+            for chunk in re.split(r"\r?\n\r?\n", payload)
+            if chunk.strip()
+        ]
     for block in blocks:
         if not isinstance(block, MimeMessage):
             continue
@@ -91,8 +101,11 @@ def _original(parts: list[MimeMessage], body: str) -> tuple[str, str, str]:
         if headers is not None:
             ids = message_ids(header_raw(headers, "Message-ID"))
             if ids:
-                return (ids[0], header_text(headers, "Subject"),
-                        (header_raw(headers, "X-Helpdesk-Ticket") or "").strip())
+                return (
+                    ids[0],
+                    header_text(headers, "Subject"),
+                    (header_raw(headers, "X-Helpdesk-Ticket") or "").strip(),
+                )
     found = MESSAGE_ID_LINE.search(body)
     subject = SUBJECT_LINE.search(body)
     return (found.group(1) if found else "", subject.group(1).strip() if subject else "", "")
@@ -101,8 +114,9 @@ def _original(parts: list[MimeMessage], body: str) -> tuple[str, str, str]:
 def bounce_detect(message: MimeMessage) -> Bounce | None:
     """The bounce this message reports, or None for an ordinary message."""
     parts = _parts(message)
-    status_part = next((p for p in parts if p.get_content_type() == "message/delivery-status"),
-                       None)
+    status_part = next(
+        (p for p in parts if p.get_content_type() == "message/delivery-status"), None
+    )
     report_type = (message.get_param("report-type") or "") if message.is_multipart() else ""
     is_dsn = status_part is not None and str(report_type).lower() in ("delivery-status", "")
     senders = addresses_parse(header_raw(message, "From"))
@@ -111,14 +125,19 @@ def bounce_detect(message: MimeMessage) -> Bounce | None:
     subject = header_text(message, "Subject")
     failed_header = (header_raw(message, "X-Failed-Recipients") or "").strip()
     return_path = (header_raw(message, "Return-Path") or "").strip()
-    heuristic = bool(failed_header) or (
-        (daemon or return_path == "<>" or not sender) and bool(BOUNCE_SUBJECT.search(subject))
-    ) or (daemon and "delivery" in subject.lower())
+    heuristic = (
+        bool(failed_header)
+        or ((daemon or return_path == "<>" or not sender) and bool(BOUNCE_SUBJECT.search(subject)))
+        or (daemon and "delivery" in subject.lower())
+    )
     if not is_dsn and not heuristic:
         return None
-    body = "\n".join(_text_of(p) for p in parts
-                     if p.get_content_type() in ("text/plain", "message/delivery-status")
-                     and not p.is_multipart())[:200_000]
+    body = "\n".join(
+        _text_of(p)
+        for p in parts
+        if p.get_content_type() in ("text/plain", "message/delivery-status")
+        and not p.is_multipart()
+    )[:200_000]
     fields = _status_fields(status_part) if status_part is not None else {}
     action = fields.get("action", "").lower()
     status = STATUS.search(fields.get("status", "")) or STATUS.search(body)

@@ -33,10 +33,26 @@ ALIASES = {
     "cp-850": "cp850",
 }
 # Charsets whose bytes are never valid UTF-8 by accident (7-bit or wide encodings).
-_NOT_OVERRIDABLE = {"utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "iso2022_jp",
-                    "iso-2022-jp", "hz"}
-_UNKNOWN = {"", "unknown-8bit", "x-unknown", "unknown", "default", "x-user-defined", "8bit",
-            "charset"}
+_NOT_OVERRIDABLE = {
+    "utf-7",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "iso2022_jp",
+    "iso-2022-jp",
+    "hz",
+}
+_UNKNOWN = {
+    "",
+    "unknown-8bit",
+    "x-unknown",
+    "unknown",
+    "default",
+    "x-user-defined",
+    "8bit",
+    "charset",
+}
 
 
 def charset_normalize(label: str | None) -> str | None:
@@ -66,9 +82,11 @@ def bytes_decode(data: bytes, declared: str | None = None) -> str:
     if not data:
         return ""
     charset = charset_normalize(declared)
-    if data.isascii() and charset not in _NOT_OVERRIDABLE and charset not in {
-        "utf-16", "utf-16-le", "utf-16-be", "utf-32"
-    }:
+    if (
+        data.isascii()
+        and charset not in _NOT_OVERRIDABLE
+        and charset not in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}
+    ):
         return data.decode("ascii")
     if charset not in _NOT_OVERRIDABLE:
         as_utf8 = _utf8_strict(data)

@@ -54,8 +54,12 @@ class RecentTicket:
     subject_key: str
 
 
-def thread_choose(keys: ThreadKeys, by_message_id: Mapping[str, int],
-                  by_reference: int | None, recent: Sequence[RecentTicket] = ()) -> ThreadMatch:
+def thread_choose(
+    keys: ThreadKeys,
+    by_message_id: Mapping[str, int],
+    by_reference: int | None,
+    recent: Sequence[RecentTicket] = (),
+) -> ThreadMatch:
     """Pick the ticket from the evidence the selector found."""
     for message_id in keys.message_ids:
         if message_id in by_message_id:

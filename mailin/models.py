@@ -16,9 +16,13 @@ class Mailbox(models.Model):
 
     name = models.CharField(_("nombre"), max_length=100, unique=True)
     url = models.CharField(
-        _("URL"), max_length=500, blank=True,
-        help_text=_("imap://USUARIO:CLAVE@HOST:PUERTO/CARPETA o imaps:// para TLS; si se "
-                    "indica, sustituye a los campos de conexión."),
+        _("URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "imap://USUARIO:CLAVE@HOST:PUERTO/CARPETA o imaps:// para TLS; si se "
+            "indica, sustituye a los campos de conexión."
+        ),
     )
     host = models.CharField(_("servidor"), max_length=200, blank=True)
     port = models.PositiveIntegerField(_("puerto"), default=993)
@@ -27,11 +31,16 @@ class Mailbox(models.Model):
     use_tls = models.BooleanField(_("TLS"), default=True)
     folder = models.CharField(_("carpeta"), max_length=200, default="INBOX")
     default_queue = models.ForeignKey(
-        "helpdesk.Queue", null=True, blank=True, on_delete=models.SET_NULL,
+        "helpdesk.Queue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         verbose_name=_("cola por defecto"),
     )
     processed_action = models.CharField(
-        _("al procesar"), max_length=8, choices=ProcessedAction.choices,
+        _("al procesar"),
+        max_length=8,
+        choices=ProcessedAction.choices,
         default=ProcessedAction.SEEN,
     )
     processed_folder = models.CharField(
@@ -86,10 +95,10 @@ class QuarantineKind(models.TextChoices):
 class QuarantinedEmail(models.Model):
     """A message kept raw because it could not be processed, or was deliberately ignored."""
 
-    kind = models.CharField(_("tipo"), max_length=20, choices=QuarantineKind.choices,
-                            db_index=True)
-    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL,
-                                verbose_name=_("buzón"))
+    kind = models.CharField(_("tipo"), max_length=20, choices=QuarantineKind.choices, db_index=True)
+    mailbox = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("buzón")
+    )
     mailbox_key = models.CharField(max_length=400, blank=True)
     uid = models.BigIntegerField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True, db_index=True)

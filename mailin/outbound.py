@@ -88,31 +88,45 @@ def backoff(attempt: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(attempt - 1, 0)), MAX_BACKOFF)
 
 
+MAX_ATTEMPTS = 12  # about six hours of retries with the backoff above
+
+
 @task()
 def message_email_send(message_id: int) -> str:
-    """Send one outbound message by SMTP; on failure retry later with backoff, never drop it."""
-    message = Message.objects.select_related("ticket__contact").get(pk=message_id)
-    if message.delivery_status == DeliveryStatus.SENT:
-        return "already-sent"
-    try:
-        email_compose(message).send(fail_silently=False)
-    except Exception as exc:  # any SMTP or network failure: record, retry later
-        attempts = message.delivery_attempts + 1
-        Message.objects.filter(pk=message.pk).update(
-            delivery_attempts=attempts,
-            delivery_error=f"{type(exc).__name__}: {exc}"[:1000],
-            delivery_status=DeliveryStatus.FAILED if attempts >= 3 else DeliveryStatus.PENDING,
+    """Send one outbound message by SMTP exactly once; on failure retry later with backoff.
+
+    The message row is locked while sending, so two workers running the same job never both
+    send it; a message already sent is skipped. After MAX_ATTEMPTS it stays `failed` (visible
+    to agents and operators) and a new job can be enqueued from the admin.
+    """
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().select_related("ticket__contact").get(pk=message_id)
         )
-        with transaction.atomic():
-            message_email_send.using(run_after=timezone.now() + backoff(attempts)).enqueue(
-                message.pk
+        if message.delivery_status == DeliveryStatus.SENT:
+            return "already-sent"
+        attempts = message.delivery_attempts + 1
+        try:
+            email_compose(message).send(fail_silently=False)
+        except Exception as exc:  # any SMTP or network failure: record, retry later
+            retry = attempts < MAX_ATTEMPTS
+            Message.objects.filter(pk=message.pk).update(
+                delivery_attempts=attempts,
+                delivery_error=f"{type(exc).__name__}: {exc}"[:1000],
+                delivery_status=DeliveryStatus.PENDING
+                if retry and attempts < 3
+                else DeliveryStatus.FAILED,
             )
-        log.warning("email for message %s failed (attempt %s): %s", message.pk, attempts, exc)
-        return "retry"
-    Message.objects.filter(pk=message.pk).update(
-        delivery_status=DeliveryStatus.SENT,
-        sent_at=timezone.now(),
-        delivery_attempts=message.delivery_attempts + 1,
-        delivery_error="",
-    )
+            if retry:
+                message_email_send.using(run_after=timezone.now() + backoff(attempts)).enqueue(
+                    message.pk
+                )
+            log.warning("email for message %s failed (attempt %s): %s", message.pk, attempts, exc)
+            return "retry" if retry else "gave-up"
+        Message.objects.filter(pk=message.pk).update(
+            delivery_status=DeliveryStatus.SENT,
+            sent_at=timezone.now(),
+            delivery_attempts=attempts,
+            delivery_error="",
+        )
     return "sent"

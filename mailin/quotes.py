@@ -28,7 +28,8 @@ _SEPARATOR = re.compile(
 _HEADER_FROM = re.compile(r"^\s*\*?(From|De|Von|Da|Van|Från|Fra)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_OTHER = re.compile(
     r"^\s*\*?(Sent|Enviado(?: el)?|Date|Fecha|Gesendet|Datum|Envoy[ée]|To|Para|An|[ÀA]|Sendt"
-    r"|Skickat|Til|Till|Subject|Asunto|Assunto|Betreff|Objet|Emne|Ämne|Cc)\s*:", re.IGNORECASE,
+    r"|Skickat|Til|Till|Subject|Asunto|Assunto|Betreff|Objet|Emne|Ämne|Cc)\s*:",
+    re.IGNORECASE,
 )
 _FORWARD = re.compile(r"forward|reenviad|weitergeleitet|transf[ée]r|encaminhad", re.IGNORECASE)
 _SIGNATURE_DELIMITER = re.compile(r"^(--|-- |__)\s*$")
@@ -100,8 +101,10 @@ def _quote_start(lines: list[str]) -> int | None:
             return None  # a forward: the forwarded text is the customer's message
         if _SEPARATOR.match(line) and index + 1 < len(lines):
             following = [item for item in lines[index + 1 : index + 4] if item.strip()]
-            if "original" in line.lower() or "ursprüngliche" in line.lower() or (
-                following and _HEADER_FROM.match(following[0])
+            if (
+                "original" in line.lower()
+                or "ursprüngliche" in line.lower()
+                or (following and _HEADER_FROM.match(following[0]))
             ):
                 return index
         if _attribution_at(lines, index):
@@ -140,8 +143,11 @@ def reply_split(text: str) -> ReplySplit:
         size = _attribution_at(lines, start) if start is not None else 0
         if start is not None and size:
             attribution = set(range(start, start + size))
-            kept = [line for number, line in enumerate(lines)
-                    if number not in attribution and not line.lstrip().startswith(">")]
+            kept = [
+                line
+                for number, line in enumerate(lines)
+                if number not in attribution and not line.lstrip().startswith(">")
+            ]
         head, quoted = (kept, [line for line in lines if line.lstrip().startswith(">")])
         if not "\n".join(head).strip():
             head, quoted = lines, []

@@ -32,9 +32,11 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
     keys = thread_keys(parsed)
     by_message_id: dict[str, int] = {}
     if keys.message_ids:
-        rows = Message.objects.filter(email_message_id__in=keys.message_ids).exclude(
-            ticket__status=Status.CLOSED
-        ).values_list("email_message_id", "ticket_id")
+        rows = (
+            Message.objects.filter(email_message_id__in=keys.message_ids)
+            .exclude(ticket__status=Status.CLOSED)
+            .values_list("email_message_id", "ticket_id")
+        )
         by_message_id = {mid: tid for mid, tid in rows if mid}
         if by_message_id:
             return thread_choose(keys, by_message_id, None)
@@ -51,13 +53,21 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
     recent: list[RecentTicket] = []
     window = subject_window()
     if keys.sender and keys.subject_key and window.total_seconds() > 0:
-        contact_ids = Contact.objects.annotate(lower_email=Lower("email")).filter(
-            lower_email=keys.sender
-        ).values_list("id", flat=True)[:1]
-        rows = Ticket.objects.filter(
-            contact_id__in=list(contact_ids), channel=Channel.EMAIL,
-            created_at__gte=timezone.now() - window,
-        ).exclude(status=Status.CLOSED).order_by("-created_at").values_list("id", "subject")[:20]
+        contact_ids = (
+            Contact.objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email=keys.sender)
+            .values_list("id", flat=True)[:1]
+        )
+        rows = (
+            Ticket.objects.filter(
+                contact_id__in=list(contact_ids),
+                channel=Channel.EMAIL,
+                created_at__gte=timezone.now() - window,
+            )
+            .exclude(status=Status.CLOSED)
+            .order_by("-created_at")
+            .values_list("id", "subject")[:20]
+        )
         recent = [RecentTicket(tid, subject_normalize(subject)) for tid, subject in rows]
     return thread_choose(keys, by_message_id, by_reference, recent)
 

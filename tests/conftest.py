@@ -75,6 +75,9 @@ def browser():
         require_service("Chromium", f"{CHROMIUM} is missing (make test installs it)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls tests make around
+    # it are still synchronous, so Django's async guard is told so.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from channels_chat import groups, leases
 from channels_chat.consumers.base import ChatSocket, db
-from channels_chat.models import ConversationState
+from channels_chat.models import Conversation, ConversationState
 from channels_chat.protocol import AGENT_FRAMES, ProtocolError, message_frame
 from channels_chat.selectors import (
     agent_display,
@@ -52,12 +52,19 @@ def _agent_start(user: Any) -> dict[str, Any]:
     }
 
 
+def _conversation_of(ticket_id: int) -> int | None:
+    return (
+        Conversation.objects.filter(ticket_id=ticket_id).order_by("-pk")
+        .values_list("pk", flat=True).first()
+    )
+
+
 class AgentConsumer(ChatSocket):
     frames = AGENT_FRAMES
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
-        self.tickets: dict[int, int] = {}  # ticket id -> conversation id
+        self.tickets: dict[int, int | None] = {}  # ticket id -> conversation id
         self.active: set[int] = set()
         await super().connect()
         start = await db(_agent_start)(self.user) if self.user is not None else {}
@@ -99,8 +106,15 @@ class AgentConsumer(ChatSocket):
     # --- frames from the agent -----------------------------------------------------------
 
     async def on_accept(self, frame: dict[str, Any]) -> None:
-        conversation = await db(conversation_accept)(frame["conversation"], agent=self.user)
-        # Join now; the `chat.conversation` notice confirms it to every tab of the agent.
+        # Join before the accept commits: the customer may start typing the moment it hears.
+        group = groups.conversation_group(frame["conversation"])
+        await self.join(group)
+        try:
+            conversation = await db(conversation_accept)(frame["conversation"], agent=self.user)
+        except Exception:
+            if frame["conversation"] not in self.active:
+                await self.leave(group)
+            raise
         await self._track({"id": conversation.pk, "ticket_id": conversation.ticket_id,
                            "agent": self.user.pk, "state": conversation.state})
 
@@ -153,6 +167,8 @@ class AgentConsumer(ChatSocket):
         ticket_id = data["ticket"]["id"]
         if self.recent.seen(("m", ticket_id, payload["seq"])):
             return
+        if ticket_id not in self.tickets and data["ticket"]["channel"] == "chat":
+            self.tickets[ticket_id] = await db(_conversation_of)(ticket_id)
         await self.send_frame(message_frame(payload, self.tickets.get(ticket_id),
                                             with_internal=True))
 

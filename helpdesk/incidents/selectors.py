@@ -1,22 +1,51 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk.incidents.models import GeneralMessage, Incident
 
 
-def banners_active() -> dict:
+def incidents_active() -> list[Incident]:
     now = timezone.now()
-    incidents = list(
-        Incident.objects.filter(starts_at__lte=now, ended_at__isnull=True).order_by("-starts_at")[
-            :3
-        ]
+    return list(
+        Incident.objects.filter(starts_at__lte=now, ended_at__isnull=True).order_by("-starts_at")
     )
-    general = (
+
+
+def general_active() -> GeneralMessage | None:
+    now = timezone.now()
+    return (
         GeneralMessage.objects.filter(active=True)
         .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .first()
     )
-    return {"incidents": incidents, "general": general}
+
+
+def banners_active() -> dict:
+    """Context of `incidents/banners.html`: up to three active incidents and the general text."""
+    return {"incidents": incidents_active()[:3], "general": general_active()}
+
+
+def status_payload() -> dict[str, Any]:
+    """The public JSON of `/api/v1/status/` (the chat widget and the help centre read it)."""
+    banners = banners_active()
+    general = banners["general"]
+    return {
+        "incidents": [
+            {
+                "title": incident.title,
+                "message": incident.message,
+                "severity": incident.severity,
+                "areas": list(incident.areas or []),
+                "expected_end_at": incident.expected_end_at.isoformat()
+                if incident.expected_end_at
+                else None,
+            }
+            for incident in banners["incidents"]
+        ],
+        "general": {"text": general.text} if general else None,
+    }

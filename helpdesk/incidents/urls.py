@@ -1,5 +1,9 @@
 from django.urls import path
 
+from helpdesk.incidents import views
+
 app_name = "status"
-urlpatterns: list = []  # GET /api/v1/status/ (public banners as JSON)
-_ = path
+urlpatterns = [
+    path("", views.status, name="status"),
+    path("tickets/<str:reference>/incident/", views.ticket_incident, name="ticket-incident"),
+]

@@ -107,6 +107,7 @@ def _ticket_open(inbound: Inbound, text: str) -> Ticket:
                     triage_confidence=decision.confidence,
                     triage_reasons=list(decision.reasons),
                     needs_triage=decision.needs_review,
+                    last_seq=1,  # the opening message's seq, reserved with the row
                 )
             break
         except IntegrityError:  # reference collision: draw again
@@ -149,6 +150,7 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 )
             message = message_append(
                 ticket,
+                first=created,
                 files=inbound.files,
                 author_kind=AuthorKind.CUSTOMER,
                 author_name=inbound.name or ticket.contact.name,

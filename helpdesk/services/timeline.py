@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import F
+from django.db import connection
 
 from helpdesk.models import Attachment, Message, Ticket
 
@@ -32,22 +32,36 @@ def attachment_allowed(content_type: str, size: int) -> bool:
 def seq_next(ticket: Ticket) -> int:
     """Reserve the next sequence number; the row lock it takes orders concurrent writers.
 
-    Must run inside the caller's transaction.
+    Must run inside the caller's transaction. One statement (UPDATE ... RETURNING) on both
+    PostgreSQL and SQLite.
     """
-    Ticket.objects.filter(pk=ticket.pk).update(last_seq=F("last_seq") + 1)
-    seq = Ticket.objects.values_list("last_seq", flat=True).get(pk=ticket.pk)
-    ticket.last_seq = seq
-    return seq
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608
+            [ticket.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Ticket.DoesNotExist(ticket.pk)
+    ticket.last_seq = int(row[0])
+    return ticket.last_seq
 
 
 def message_append(
-    ticket: Ticket, *, files: Sequence[IncomingFile] = (), **fields: object
+    ticket: Ticket,
+    *,
+    files: Sequence[IncomingFile] = (),
+    first: bool = False,
+    **fields: object,
 ) -> Message:
     """Create the next Message of `ticket` (inside the caller's transaction) with its files.
 
+    `first` is for a ticket created in this transaction with `last_seq=1` already reserved.
     Files of a disallowed type or size are kept, marked quarantined, never dropped.
     """
-    message = Message.objects.create(ticket=ticket, seq=seq_next(ticket), **fields)
+    seq = 1 if first else seq_next(ticket)
+    message = Message.objects.create(ticket=ticket, seq=seq, **fields)
     for incoming in files:
         attachment = Attachment(
             message=message,

@@ -6,6 +6,7 @@ A lease expires on its own when its holder dies, after `ttl` seconds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -72,10 +73,8 @@ class Lease:
         if not self.held:
             return
         if self._redis_lock is not None:
-            try:
+            with contextlib.suppress(Exception):  # already expired: nothing to release
                 self._redis_lock.release()
-            except Exception:  # noqa: S110 - already expired: nothing to release
-                pass
         else:
             LeaderLease.objects.filter(name=self.name, holder=self.holder).delete()
         self.held = False

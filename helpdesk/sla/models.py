@@ -133,6 +133,9 @@ class SlaClockEvent(models.Model):
         verbose_name = _("evento de reloj SLA")
         verbose_name_plural = _("eventos de reloj SLA")
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.target}"
+
 
 class ClockState(models.TextChoices):
     RUNNING = "running", _("En curso")

@@ -13,8 +13,8 @@ from django_tasks import task
 from channels_chat import groups
 from helpdesk import realtime
 from helpdesk.models import Ticket
-from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.models.agents import Role
+from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.services.events import ticket_summary
 from helpdesk.sla.models import SlaPolicy
 

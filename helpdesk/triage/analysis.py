@@ -16,6 +16,18 @@ from helpdesk.triage.negation import dismissed_positions
 from helpdesk.triage.normalize import BREAK, tokens
 from helpdesk.triage.stemming import is_stop, stem_en, stem_es
 
+# Function words that tell Spanish from English; English stems are only tried on English text
+# ("calle" is a street, not a "call").
+_SPANISH_TEXT = (
+    "el la los las de del que y por para con mi mis se es un una al lo le tengo pero estoy esta"
+    " como cuando desde hace porque tambien muy ya hola"
+)
+_ENGLISH_TEXT = (
+    "the to my i is and of for on it you can do with have was this are at from how what why"
+    " since please hello hi"
+)
+_SPANISH_MARKERS = frozenset(_SPANISH_TEXT.split())
+_ENGLISH_MARKERS = frozenset(_ENGLISH_TEXT.split())
 # How many extra content words a phrase may have between its own terms.
 GAP = 1
 
@@ -54,6 +66,7 @@ class Phrase:
 
 def analyse(text: str) -> Analysed:
     words = tuple(correct(w) if w != BREAK else w for w in tokens(text))
+    lang = language_guess(words)
     terms: list[Term] = []
     positions: dict[str, list[int]] = {}
     for index, word in enumerate(words):
@@ -62,7 +75,12 @@ def analyse(text: str) -> Analysed:
         term = Term(index, word, stem_es(word), stem_en(word))
         slot = len(terms)
         terms.append(term)
-        for key in (f"={word}", f"es:{term.es}", f"en:{term.en}"):
+        keys = [f"={word}"]
+        if lang != "en":
+            keys.append(f"es:{term.es}")
+        if lang != "es":
+            keys.append(f"en:{term.en}")
+        for key in keys:
             positions.setdefault(key, []).append(slot)
     return Analysed(
         words=words,
@@ -70,6 +88,17 @@ def analyse(text: str) -> Analysed:
         dismissed=dismissed_positions(words),
         positions={key: tuple(value) for key, value in positions.items()},
     )
+
+
+def language_guess(words: tuple[str, ...]) -> str:
+    """ "es", "en", or "both" when the function words do not tell (one-word messages)."""
+    spanish = sum(word in _SPANISH_MARKERS for word in words)
+    english = sum(word in _ENGLISH_MARKERS for word in words)
+    if spanish > english:
+        return "es"
+    if english > spanish:
+        return "en"
+    return "both"
 
 
 @lru_cache(maxsize=8192)
@@ -106,13 +135,14 @@ def phrase_find(phrase: Phrase, analysed: Analysed) -> tuple[int, ...] | None:
     window = len(lists) + GAP
     anchors = min(lists, key=len)
     for anchor in anchors:
-        chosen = []
-        for positions in lists:
-            nearest = min(positions, key=lambda p, a=anchor: abs(p - a))
-            chosen.append(nearest)
+        chosen = [_nearest(positions, anchor) for positions in lists]
         if len(set(chosen)) == len(chosen) and max(chosen) - min(chosen) < window:
             return tuple(sorted(chosen))
     return None
+
+
+def _nearest(positions: tuple[int, ...], anchor: int) -> int:
+    return min(positions, key=lambda position: abs(position - anchor))
 
 
 def is_dismissed(analysed: Analysed, found: tuple[int, ...]) -> bool:

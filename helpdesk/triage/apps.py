@@ -6,3 +6,8 @@ class TriageConfig(AppConfig):
     name = "helpdesk.triage"
     label = "triage"
     verbose_name = _("Clasificación")
+
+    def ready(self) -> None:
+        from helpdesk.triage import signals
+
+        signals.connect()

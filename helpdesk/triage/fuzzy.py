@@ -48,7 +48,25 @@ def correct(word: str) -> str:
         return word
     candidates: set[str] = set()
     for key in {word} | _deletions(word):
-        candidates.update(index.get(key, ()))
+        candidates.update(c for c in index.get(key, ()) if _one_edit(word, c))
     if len({stem_es(c) for c in candidates}) == 1:
         return min(candidates)
     return word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when `a` and `b` differ by one substitution, insertion, deletion or swap."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))

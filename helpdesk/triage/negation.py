@@ -11,27 +11,29 @@ from __future__ import annotations
 from helpdesk.triage.normalize import BREAK
 
 # "no es la señal ...": the words after the cue, up to the end of the clause, are ruled out.
-_FORWARD_CUES: tuple[tuple[str, ...], ...] = (
-    ("no", "es"), ("no", "son"), ("no", "era"),
-    ("no", "tengo", "problema", "con"), ("no", "tengo", "problemas", "con"),
-    ("no", "tengo", "ningun", "problema", "con"), ("sin", "problemas", "con"),
-    ("sin", "problema", "con"), ("no", "hay", "problema", "con"), ("no", "hay", "problemas", "con"),
-    ("not", "about"), ("no", "problem", "with"), ("no", "problems", "with"),
-    ("no", "issue", "with"), ("no", "issues", "with"), ("nothing", "wrong", "with"),
-)
+_FORWARD_TEXT = """
+    no es | no son | no era | no tengo problema con | no tengo problemas con
+    no tengo ningun problema con | sin problemas con | sin problema con | no hay problema con
+    no hay problemas con | not about | no problem with | no problems with | no issue with
+    no issues with | nothing wrong with
+"""
+_FORWARD_CUES = tuple(tuple(cue.split()) for cue in _FORWARD_TEXT.split("|"))
 # After "no es", only these open a ruled-out topic ("no es la señal"); "no es normal que me
 # cobren" or "no es la primera vez" are complaints, not dismissals.
-_AFTER_NO_ES = frozenset({"el", "la", "los", "las", "por", "de", "del", "mi", "mis", "tema",
-                          "problema", "con", "un", "una"})
-_NOT_A_TOPIC = frozenset({"primera", "unica", "segunda", "tercera", "vez", "justo", "normal",
-                          "posible", "logico", "correcto"})
+_AFTER_NO_ES_TEXT = "el la los las por de del mi mis tema problema con un una"
+_NOT_A_TOPIC_TEXT = "primera unica segunda tercera vez justo normal posible logico correcto"
 # "... funciona(n) bien", "... sí funciona", "... works fine": the words before are ruled out.
-_WORKING_VERBS = frozenset({"funciona", "funcionan", "anda", "andan", "va", "van", "llega",
-                            "llegan", "sale", "salen", "works", "work", "is", "are", "esta",
-                            "estan"})
-_WORKING_ADVERBS = frozenset({"bien", "perfecto", "perfectamente", "normal", "fine", "ok",
-                              "okay", "normalmente"})
-_AFFIRMATIONS = frozenset({"si", "yes", "still"})
+_WORKING_VERBS_TEXT = (
+    "funciona funcionan anda andan va van llega llegan sale salen works work is are esta estan"
+)
+_WORKING_ADVERBS_TEXT = "bien perfecto perfectamente normal normalmente fine ok okay"
+_AFTER_NO_ES = frozenset(_AFTER_NO_ES_TEXT.split())
+_NOT_A_TOPIC = frozenset(_NOT_A_TOPIC_TEXT.split())
+_WORKING_VERBS = frozenset(_WORKING_VERBS_TEXT.split())
+_WORKING_ADVERBS = frozenset(_WORKING_ADVERBS_TEXT.split())
+_AFFIRMATIONS = frozenset({"si", "yes", "still", "solo", "only"})
+# Words that may open a clause before a working verb without being its topic.
+_LEADING = frozenset({"me", "solo", "si", "only", "yes", "still", "ya", "|"})
 _SPAN = 5
 
 
@@ -48,7 +50,14 @@ def dismissed_positions(words: tuple[str, ...]) -> frozenset[int]:
             dismissed.update(_forward(words, end))
         word = words[start]
         if word in _WORKING_VERBS and _is_working(words, start):
-            dismissed.update(_backward(words, start))
+            before = _backward(words, start)
+            dismissed.update(before)
+            if not [w for w in (words[i] for i in before) if w not in _LEADING]:
+                # "solo me andan los mensajes", "funcionan bien los datos": topic after the verb
+                after = start + 1
+                if after < len(words) and words[after] in _WORKING_ADVERBS:
+                    after += 1
+                dismissed.update(_forward(words, after))
     return frozenset(dismissed)
 
 
@@ -63,6 +72,8 @@ def _is_working(words: tuple[str, ...], at: int) -> bool:
     after = words[at + 1] if at + 1 < len(words) else ""
     if before == "no" or (at > 1 and words[at - 2] == "no"):
         return False
+    if before == "me" and at > 1:
+        before = words[at - 2]
     return before in _AFFIRMATIONS or after in _WORKING_ADVERBS
 
 

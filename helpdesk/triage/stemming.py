@@ -16,20 +16,18 @@ _local = threading.local()
 
 # Words that carry no evidence on their own. Negations ("no", "sin", "ni", "nunca", "not") and
 # quantities ("mas", "dos", "doble") are NOT here: phrases like "cobraron de más" need them.
-STOP_WORDS = frozenset(
-    """
+_STOP_TEXT = """
     a al algo algun alguna alguno algunos ante antes aqui asi aun ayer bien buen buena buenas
     buenos cada casi como con contra cual cuales cuando de del desde donde el ella ellas
-    ellos en entonces entre era es esa esas ese eso esos esta estaba estado estamos estan estar
+    ellos en entonces entre era es esa esas ese eso esos esta estaba estamos estan estar
     estas este esto estos estoy fue fueron ha habia han has hasta hay he hoy la las le les lo
     los me mi mis mucho muy nos nuestra nuestro o os otra otro para pero por porque pues que quien
     se sea ser si sido sobre solo son su sus tal te ti tiene tienen toda todas todo todos tu tus
     un una unas uno unos usted ustedes vez vos y ya yo
     the an and or of to in on at for is are was were be been it its my me we you your our this
     that with from as by have has had do does did i am will would can could should so
-
-    """.split()
-)
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 def _stemmers() -> tuple[snowballstemmer.Stemmer, snowballstemmer.Stemmer]:

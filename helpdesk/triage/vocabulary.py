@@ -54,7 +54,7 @@ SPANISH: dict[str, str] = {
         4    apn | esim | imei | volte
         3    configurar | configuración | no prende | no enciende | no arranca | reinicia
         3    se calienta | batería | no reconoce el chip | sin sim | sim no válida
-        3    insertar sim | activar roaming | activo el roaming | tarjeta sim | se apaga solo
+        3    insertar sim | activar roaming | activo el roaming | tarjeta sim | se =apaga solo
         2.5  liberar | libero | desbloquear | pantalla | logo | se mojó | actualizar
         2.5  modo avión | ajustes | no detecta | sim
         2    actualización | android | chip | bloqueado | equipo bloqueado | reponer el chip
@@ -70,7 +70,8 @@ SPANISH: dict[str, str] = {
         2    pago | pagar | debo | abono | depósito | monto | descontaron | descuento | ruc | nit
         2    rfc | cuit | rut | tigo money | billetera | transferir saldo | préstamo de saldo
         1.5  efectivo | tarjeta de crédito | tarjeta de débito | debitaron | pendiente | prestar
-        1.5  kiosco | dinero | plata | pesos | soles | guaraníes | dólares | giros | cortar
+        2    =cortar servicio | =cortaron servicio | =corten servicio | falta de pago
+        1.5  kiosco | dinero | plata | pesos | soles | guaraníes | dólares | giros
         1    cuotas | precio de la recarga | pagos | banco
     """,
     "sales": """
@@ -80,7 +81,8 @@ SPANISH: dict[str, str] = {
         2.5  planes | plan | precio | comprar | portarme | portar | ilimitado | prepago a pospago
         2.5  me ofrecieron | internet para mi casa | internet hogar | catálogo | adquirir
         2    contrato | líneas | empresa | empresas | negocio | venden | cancelar la línea
-        2    netflix incluido | mismo número | pasarme | cambiarme de compañía | prepago
+        3    traer mi número | pasar mi número | llevar mi número | cambiarme de compañía
+        2    netflix incluido | mismo número | pasarme | prepago
         1.5  paquete | incluido | hogar | cuesta | info de planes | información | tv | cable
         1    cuotas | equipo nuevo | chips | quiero
     """,
@@ -88,7 +90,8 @@ SPANISH: dict[str, str] = {
         3    contraseña | iniciar sesión | horario de atención | sucursal | sistema lento
         2.5  clave | asesor | queja | horario | tienda | se queda pensando | hablar con alguien
         2    usuario | no puedo entrar | portal | atención | mal servicio | reclamo | dirección
-        1.5  esperando | hablar con | sistema | mi claro | mi tigo | mi movistar | cuenta
+        1.5  esperando | hablar con | sistema
+        0.3  mi =claro | mi =tigo | mi =movistar | mi =personal | mi =entel
         1    solucionó | solucionado | resetear | restablecer
         0.5  hola | buenas tardes | buenas noches | buenos días | gracias | ayuda | necesito
     """,
@@ -96,7 +99,7 @@ SPANISH: dict[str, str] = {
 
 ENGLISH: dict[str, str] = {
     "connection": """
-        3    no service | no signal | reception | outage
+        3    no service | no signal | reception | outage | emergency calls only | emergency only
         2.5  signal | coverage | network | tower | bars
         1.5  roaming | area | downtown
     """,

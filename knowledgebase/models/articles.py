@@ -59,7 +59,7 @@ class Section(models.Model):
         return self.description_en if language == "en" else self.description_es
 
     def get_absolute_url(self) -> str:
-        return reverse("kb:section", args=[self.slug])
+        return reverse("kb:area", args=[self.area]) + f"#{self.slug}"
 
 
 class Article(models.Model):

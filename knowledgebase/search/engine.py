@@ -26,6 +26,9 @@ from knowledgebase.search.text import (
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.5, "summary": 1.5, "symptoms": 1.5, "body": 1.0}
 CONCEPT_WEIGHT = 0.8
 FUZZY_WEIGHT = 0.7
+PHRASE_WEIGHT = 1.5
+# Extra score when the whole query appears as typed in a title or a keyword phrase.
+EXACT_BONUS = 0.25
 K1 = 1.2
 B = 0.5
 
@@ -63,6 +66,7 @@ class SearchIndex:
     def __init__(self, docs: Iterable[Doc]) -> None:
         self.docs: list[Doc] = list(docs)
         self.by_group: dict[str, list[int]] = defaultdict(list)
+        self.phrases: list[str] = []
         weighted: list[Counter[str]] = []
         surface: set[str] = set()
         for position, doc in enumerate(self.docs):
@@ -79,6 +83,9 @@ class SearchIndex:
                 for term in terms(text, doc.language):
                     counts[term] += FIELD_WEIGHTS[name]
             weighted.append(counts)
+            plain = [" ".join(w for w in words(text) if not w.startswith("~"))
+                     for text in (doc.title, *doc.keywords)]
+            self.phrases.append(" | " + " | ".join(plain) + " | ")
             surface.update(w for w in words(doc.title + " " + " ".join(doc.keywords))
                            if not w.startswith("~") and w not in STOPWORDS)
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -117,8 +124,9 @@ class SearchIndex:
             if len(seen) > MAX_QUERY_TOKENS:
                 break
             if word.startswith("~"):
+                # A whole phrase customers use ("sin servicio") is strong evidence.
                 if word in self.postings:
-                    parsed.words.append({word: CONCEPT_WEIGHT})
+                    parsed.words.append({word: PHRASE_WEIGHT})
                 continue
             if len(word) < 2:
                 continue
@@ -161,6 +169,15 @@ class SearchIndex:
             ),
             reverse=True,
         )
+        typed = " ".join(w for w in words(query) if not w.startswith("~"))
+        if " " in typed and ranked:
+            # Only the head of the ranking can be reordered by an exact phrase match.
+            head = [
+                (score * (1 + EXACT_BONUS) if f" {typed} " in self.phrases[position] else score,
+                 position)
+                for score, position in ranked[:50]
+            ]
+            ranked = sorted(head, reverse=True) + ranked[50:]
         hits: list[Hit] = []
         groups: set[str] = set()
         for score, position in ranked:

@@ -35,7 +35,7 @@ STOPWORDS = frozenset(
     esta estaba estan estar estas este esto estos estoy fue ha hace hacer han has hasta hay he
     la las le les lo los me mi mis mucho muy nada ni nos o otra otro para pero poco por porque
     que quien se sea ser si sin sobre solo su sus tambien te tengo tiene tienen tu tus un una
-    uno unos y ya yo hola buenas buenos dias tardes noches favor gracias ayuda quiero puedo
+    uno unos y ya yo sale aparece dice hola buenas buenos dias tardes noches favor gracias ayuda quiero puedo
     the an and or of to in on at for from with by is are was were be been am i my me you your
     we our it its this that these those do does did not no have has had can could will would
     should please hello hi help there what why how when which who get got just also so as if

@@ -60,10 +60,17 @@ def content_parse(text: str, path: str = "") -> ArticleFile:
     missing = [key for key in REQUIRED if not meta.get(key)]
     if missing:
         raise ContentError(f"{path}: missing {', '.join(missing)}")
+    for key in ("symptoms", "steps", "keywords", "related"):
+        items = meta.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, str | int) for i in items):
+            raise ContentError(f"{path}: {key} must be a list of plain strings (quote any text "
+                               "with a colon followed by a space)")
     causes = []
     for cause in meta["causes"]:
         if not isinstance(cause, dict) or cause.get("origin") not in Origin.values:
             raise ContentError(f"{path}: each cause needs an origin in {Origin.values}")
+        if not isinstance(cause.get("text"), str):
+            raise ContentError(f"{path}: each cause needs a plain text")
         causes.append((str(cause["origin"]), str(cause["text"]).strip()))
     updated = meta.get("updated")
     return ArticleFile(

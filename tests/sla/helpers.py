@@ -26,8 +26,12 @@ def always() -> BusinessCalendar:
 def office(tz: str = "America/Mexico_City", holidays=()) -> BusinessCalendar:
     return BusinessCalendar.objects.get_or_create(
         name=f"office {tz}",
-        defaults={"timezone": tz, "always_open": False, "hours": OFFICE,
-                  "holidays": list(holidays)},
+        defaults={
+            "timezone": tz,
+            "always_open": False,
+            "hours": OFFICE,
+            "holidays": list(holidays),
+        },
     )[0]
 
 
@@ -37,13 +41,25 @@ def policy(**values) -> SlaPolicy:
     return SlaPolicy.objects.create(**values)
 
 
-def ticket_open(queue, *, at: datetime, channel: str = "email", clarification: bool = False,
-                email: str = "cliente@example.com", **fields) -> Ticket:
+def ticket_open(
+    queue,
+    *,
+    at: datetime,
+    channel: str = "email",
+    clarification: bool = False,
+    email: str = "cliente@example.com",
+    **fields,
+) -> Ticket:
     with transaction.atomic():
         contact, _ = Contact.objects.get_or_create(email=email, defaults={"name": "Cliente"})
         ticket = Ticket.objects.create(
-            reference=reference_new(), subject="Aclaración de cargo", queue=queue,
-            channel=channel, contact=contact, clarification=clarification, **fields
+            reference=reference_new(),
+            subject="Aclaración de cargo",
+            queue=queue,
+            channel=channel,
+            contact=contact,
+            clarification=clarification,
+            **fields,
         )
         sla_ticket_opened(ticket, now=at)
     ticket.refresh_from_db()
@@ -52,6 +68,5 @@ def ticket_open(queue, *, at: datetime, channel: str = "email", clarification: b
 
 def watch(at: datetime | str) -> dict:
     out = io.StringIO()
-    call_command("sla_watch", "--at", at if isinstance(at, str) else at.isoformat(),
-                 stdout=out)
+    call_command("sla_watch", "--at", at if isinstance(at, str) else at.isoformat(), stdout=out)
     return json.loads(out.getvalue())

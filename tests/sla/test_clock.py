@@ -25,8 +25,7 @@ OFFICE = {str(d): [["09:00", "18:00"]] for d in range(1, 6)} | {"6": [["09:00", 
 
 
 def office(tz: str = "America/Mexico_City", holidays=(), hours=None) -> Calendar:
-    return calendar_parse(timezone=tz, always_open=False, hours=hours or OFFICE,
-                          holidays=holidays)
+    return calendar_parse(timezone=tz, always_open=False, hours=hours or OFFICE, holidays=holidays)
 
 
 def local(tz, *args) -> datetime:
@@ -130,14 +129,14 @@ def test_mexico_city_last_dst_and_after_abolition():
     cal = office()
     # 2022-04-03 was a Sunday jump (02:00 -> 03:00); business hours Mon are unaffected.
     monday = local(MX, 2022, 4, 4, 9, 0)
-    assert deadline_add(monday, 60, cal).astimezone(UTC) == datetime(2022, 4, 4, 15, 0,
-                                                                        tzinfo=UTC)
+    assert deadline_add(monday, 60, cal).astimezone(UTC) == datetime(2022, 4, 4, 15, 0, tzinfo=UTC)
     # Friday 17:00 before the jump to Monday 10:00 after it: 1h + 4h + 1h.
     friday = local(MX, 2022, 4, 1, 17, 0)
     assert elapsed(friday, local(MX, 2022, 4, 4, 10, 0), cal) == 360
     # 2023 has no DST any more: April 3rd 09:00 is UTC-6.
-    assert deadline_add(local(MX, 2023, 4, 3, 9, 0), 0, cal) == datetime(2023, 4, 3, 15, 0,
-                                                                          tzinfo=UTC)
+    assert deadline_add(local(MX, 2023, 4, 3, 9, 0), 0, cal) == datetime(
+        2023, 4, 3, 15, 0, tzinfo=UTC
+    )
 
 
 def test_santiago_gap_slot_starts_after_jump():
@@ -166,15 +165,21 @@ def test_pause_at_night_costs_nothing_extra():
 
 def test_overlapping_pauses_merge_and_open_pause_has_no_deadline():
     start = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
-    pauses = [(start + timedelta(minutes=10), start + timedelta(minutes=30)),
-              (start + timedelta(minutes=20), start + timedelta(minutes=40))]
+    pauses = [
+        (start + timedelta(minutes=10), start + timedelta(minutes=30)),
+        (start + timedelta(minutes=20), start + timedelta(minutes=40)),
+    ]
     assert deadline_add(start, 20, ALWAYS, pauses) == start + timedelta(minutes=50)
     assert elapsed(start, start + timedelta(minutes=60), ALWAYS, pauses) == 30
     with pytest.raises(ValueError):
         deadline_add(start, 60, ALWAYS, [(start + timedelta(minutes=5), None)])
     # A still-open pause before the target is reached in elapsed: counted up to "end" only.
-    assert elapsed(start, start + timedelta(minutes=60), ALWAYS,
-                   [(start + timedelta(minutes=5), None)]) == 5
+    assert (
+        elapsed(
+            start, start + timedelta(minutes=60), ALWAYS, [(start + timedelta(minutes=5), None)]
+        )
+        == 5
+    )
 
 
 def test_exact_minute_boundaries():
@@ -187,7 +192,8 @@ def test_exact_minute_boundaries():
 
 def test_zero_minutes_and_negative():
     assert deadline_add(datetime(2026, 1, 1, tzinfo=UTC), 0, ALWAYS) == datetime(
-        2026, 1, 1, tzinfo=UTC)
+        2026, 1, 1, tzinfo=UTC
+    )
     with pytest.raises(ValueError):
         deadline_add(datetime(2026, 1, 1, tzinfo=UTC), -1, ALWAYS)
 
@@ -213,24 +219,32 @@ def test_non_utc_input_returns_utc():
     ],
 )
 def test_bad_calendars_are_refused(kwargs, fragment):
-    values = {"timezone": "America/Mexico_City", "always_open": False, "hours": OFFICE,
-              "holidays": []} | kwargs
+    values = {
+        "timezone": "America/Mexico_City",
+        "always_open": False,
+        "hours": OFFICE,
+        "holidays": [],
+    } | kwargs
     with pytest.raises(CalendarError) as error:
         calendar_parse(**values)
     assert fragment in str(error.value)
 
 
 def test_parse_keeps_slots_sorted_and_holidays_as_dates():
-    cal = calendar_parse(timezone="America/Asuncion", always_open=False,
-                         hours={"2": [["14:00", "18:00"], ["08:00", "12:00"]]},
-                         holidays=["2026-05-15"])
+    cal = calendar_parse(
+        timezone="America/Asuncion",
+        always_open=False,
+        hours={"2": [["14:00", "18:00"], ["08:00", "12:00"]]},
+        holidays=["2026-05-15"],
+    )
     assert cal.hours[2] == ((time(8), time(12)), (time(14), time(18)))
     assert cal.holidays == frozenset({date(2026, 5, 15)})
 
 
 def test_calendar_with_only_holidays_ahead_fails_cleanly():
-    cal = Calendar(timezone="UTC", always_open=False, hours={1: ((time(9), time(10)),)},
-                   holidays=frozenset())
+    cal = Calendar(
+        timezone="UTC", always_open=False, hours={1: ((time(9), time(10)),)}, holidays=frozenset()
+    )
     start = datetime(2026, 1, 1, tzinfo=UTC)
     assert deadline_add(start, 60 * 3, cal) > start
     empty = Calendar(timezone="UTC", always_open=False, hours={}, holidays=frozenset())

@@ -1,0 +1,162 @@
+"""Email ingestion through real IMAP (a private Dovecot) into a scratch PostgreSQL database.
+
+Figures: messages/s and SQL queries per message for 1,000 mixed messages (new, replies by
+In-Reply-To and by subject tag, HTML with attachments) read by one `fetch --once` pass; the
+same for new messages only; and the reply-threading lookup rate with 100,000 messages stored
+against the same lookups on a nearly empty database (ratio ~1 means flat with size).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.scratch import scratch_database
+
+MIXED = 1000
+NEW_ONLY = 1000
+STORED = 100_000
+LOOKUPS = 2000
+TEXTS = [
+    "No tengo señal en mi casa desde ayer, el celular dice sin servicio.",
+    "Me cobraron dos veces la recarga de 100 pesos.",
+    "Los datos móviles van muy lentos en el centro.",
+    "No me llegan los SMS de verificación del banco.",
+]
+
+
+def _new(i: int, tag: str = "n") -> bytes:
+    from tests.mailin.mails import mail
+
+    return mail(sender=f"Cliente {i} <c{tag}{i}@clientes.test>", subject=f"Caso {tag}{i}",
+                text=TEXTS[i % len(TEXTS)], message_id=f"<{tag}{i}@clientes.test>")
+
+
+def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
+    """primed: (reference, message_id, sender) of tickets opened before the timed run."""
+    from tests.mailin.mails import mail
+
+    out: list[bytes] = []
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    for i in range(MIXED):
+        kind = i % 4
+        if kind == 0:
+            out.append(_new(i, "m"))
+        elif kind == 1:
+            out.append(mail(sender=f"Cliente {i} <h{i}@clientes.test>", subject=f"Foto {i}",
+                            text=TEXTS[i % 4], html=f"<p>{TEXTS[i % 4]}</p><p><b>Gracias</b></p>",
+                            message_id=f"<h{i}@clientes.test>",
+                            attachments=[("pantalla.png", "image/png", png)]))
+        elif kind == 2:
+            ref, mid, sender = primed[i % len(primed)]
+            out.append(mail(sender=sender, subject="Re: seguimiento", text="Sigue igual.",
+                            in_reply_to=mid, references=mid, message_id=f"<r{i}@clientes.test>"))
+        else:
+            ref, mid, sender = primed[(i * 7) % len(primed)]
+            out.append(mail(sender=sender, subject=f"Otra consulta [{ref}]", text="Una duda más.",
+                            message_id=f"<t{i}@clientes.test>"))
+    return out
+
+
+def _ingest(dovecot, messages: list[bytes]) -> tuple[float, int, dict]:
+    from mailin.reader import fetch_once, url_target
+
+    user, url = dovecot.user_take()
+    client = dovecot.client(user)
+    for raw in messages:
+        client.append("INBOX", raw)
+    client.logout()
+    target = url_target(url, "technical")
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        report = fetch_once(target)
+        elapsed = time.perf_counter() - started
+    return elapsed, len(queries.captured_queries), dict(report.counts)
+
+
+def _lookup_rate(samples: list) -> float:
+    from mailin.selectors import thread_find
+
+    started = time.perf_counter()
+    for parsed in samples:
+        thread_find(parsed)
+    return len(samples) / (time.perf_counter() - started)
+
+
+def _stored_fill(count: int) -> None:
+    from helpdesk.models import Contact, Message, Queue, Ticket
+
+    queue = Queue.objects.get(slug="technical")
+    contact = Contact.objects.create(name="Masivo", email="masivo@clientes.test")
+    per_ticket = 50
+    tickets = Ticket.objects.bulk_create(
+        Ticket(reference=f"X-{i:08d}"[:12], subject=f"Histórico {i}", queue=queue,
+               channel="email", contact=contact, last_seq=per_ticket)
+        for i in range(count // per_ticket)
+    )
+    batch = []
+    for ticket in tickets:
+        for seq in range(1, per_ticket + 1):
+            batch.append(Message(ticket=ticket, seq=seq, author_kind="customer", channel="email",
+                                 text="histórico", email_message_id=f"<x{ticket.pk}.{seq}@old>"))
+        if len(batch) >= 10_000:
+            Message.objects.bulk_create(batch)
+            batch = []
+    Message.objects.bulk_create(batch)
+
+
+def run() -> dict:
+    from django.conf import settings
+
+    from mailin.parsing import email_parse
+    from mailin.services import MailSource, email_receive
+    from tests.factories import queues_create
+    from tests.mailin.conftest import Dovecot
+    from tests.mailin.mails import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILIN_ACK_LIMIT = 10**9
+    dovecot = Dovecot().start()
+    figures: dict = {}
+    try:
+        with scratch_database("bench_mail"):
+            queues_create()
+            source = MailSource("bench-prime", None, "technical")
+            primed = []
+            for i in range(100):
+                outcome = email_receive(_new(i, "p"), source)
+                primed.append((outcome.ticket_reference, f"<p{i}@clientes.test>",
+                               f"cp{i}@clientes.test"))
+            # Lookups measured on a nearly empty database first (the baseline).
+            samples = [email_parse(mail(sender=s, subject=f"Re: x [{ref}]" if k % 2 else "Re: x",
+                                        in_reply_to=mid if k % 3 else "",
+                                        message_id=f"<l{k}@c.test>"))
+                       for k, (ref, mid, s) in enumerate(primed * (LOOKUPS // len(primed)))]
+            samples += [email_parse(_new(k, "z")) for k in range(200)]  # misses: new tickets
+            _lookup_rate(samples[:200])  # warm up
+            empty_rate = _lookup_rate(samples)
+
+            elapsed, queries, counts = _ingest(dovecot, _mixed(primed))
+            figures["mixed_messages"] = MIXED
+            figures["mixed_outcomes"] = counts
+            figures["mixed_messages_per_s"] = round(MIXED / elapsed, 1)
+            figures["mixed_queries_per_message"] = round(queries / MIXED, 1)
+
+            elapsed, queries, counts = _ingest(dovecot, [_new(i, "o") for i in range(NEW_ONLY)])
+            figures["new_messages_per_s"] = round(NEW_ONLY / elapsed, 1)
+            figures["new_queries_per_message"] = round(queries / NEW_ONLY, 1)
+            figures["new_outcomes"] = counts
+
+            _stored_fill(STORED)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            full_rate = _lookup_rate(samples)
+            figures["threading_lookups_per_s_empty"] = round(empty_rate, 1)
+            figures["threading_lookups_per_s_100k_stored"] = round(full_rate, 1)
+            figures["threading_ratio_100k_vs_empty"] = round(full_rate / empty_rate, 3)
+            figures["target_new_messages_per_s"] = 1000
+    finally:
+        dovecot.stop()
+    return figures

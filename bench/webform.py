@@ -1,0 +1,90 @@
+"""Web-form ticket creation rate on PostgreSQL, through the real HTTP stack and the service.
+
+Figures: tickets/s through Django's request handling (form POST and API POST, in-process), the
+intake service alone, and a bare ORM insert of the same rows as the same-run baseline.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.scratch import scratch_database
+
+N = 600
+TEXTS = [
+    "No tengo señal en mi casa desde ayer",
+    "Me cobraron dos veces la recarga de 100 pesos",
+    "Quiero contratar un plan con más gigas",
+    "No me llegan los mensajes de texto",
+    "Los datos móviles van muy lentos",
+    "No puedo hacer llamadas, se corta",
+]
+
+
+def _rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds else 0.0
+
+
+def run() -> dict:
+    from django.conf import settings
+
+    from helpdesk.models import Contact, Queue, Ticket
+    from helpdesk.services.acknowledgements import ticket_submit
+    from helpdesk.services.intake import Inbound
+    from tests.factories import queues_create
+
+    from helpdesk.api.views import IntakeThrottle
+
+    settings.RATELIMIT_ENABLE = False
+    IntakeThrottle.THROTTLE_RATES = {"intake": "1000000/min"}
+    with scratch_database("bench_webform"):
+        queues_create()
+        # Warm caches (triage rules, SLA policies) the way a running server would have them.
+        ticket_submit(Inbound(channel="web", name="warm", email="warm@x.co", text=TEXTS[0]))
+
+        queue = Queue.objects.get(slug="technical")
+        contact = Contact.objects.create(name="base", email="base@x.co")
+        started = time.perf_counter()
+        for i in range(N):
+            Ticket.objects.create(reference=f"B-{i:06d}", subject="s", queue=queue,
+                                  channel="web", contact=contact)
+        baseline = time.perf_counter() - started
+
+        started = time.perf_counter()
+        for i in range(N):
+            ticket_submit(Inbound(channel="web", name=f"Cliente {i}", email=f"s{i}@x.co",
+                                  text=TEXTS[i % len(TEXTS)]))
+        service = time.perf_counter() - started
+
+        client = Client(enforce_csrf_checks=False)
+        started = time.perf_counter()
+        for i in range(N):
+            response = client.post("/", {"name": f"Cliente {i}", "email": f"f{i}@x.co",
+                                         "message": TEXTS[i % len(TEXTS)]})
+            assert response.status_code == 302, response.status_code
+        form = time.perf_counter() - started
+
+        started = time.perf_counter()
+        for i in range(N):
+            response = client.post("/api/v1/tickets/", {"name": f"Cliente {i}",
+                                   "email": f"a{i}@x.co", "message": TEXTS[i % len(TEXTS)]},
+                                   content_type="application/json")
+            assert response.status_code == 201, response.content
+        api = time.perf_counter() - started
+
+        with CaptureQueriesContext(connection) as queries:
+            client.post("/", {"name": "q", "email": "q@x.co", "message": TEXTS[1]})
+    return {
+        "tickets": N,
+        "form_post_per_s": _rate(N, form),
+        "api_post_per_s": _rate(N, api),
+        "service_per_s": _rate(N, service),
+        "bare_insert_per_s": _rate(N, baseline),
+        "form_vs_bare_insert_ratio": round(baseline / form, 3),
+        "sql_queries_per_form_ticket": len(queries),
+        "target_per_s": 200,
+    }

@@ -1,0 +1,178 @@
+"""The mailbox reader: new UIDs after the cursor, processed in batches, then flagged.
+
+Order per batch: fetch bytes -> process and commit (tickets, quarantine) -> flag or move on the
+server -> advance the cursor. A crash after the commit re-reads the batch next time, and
+Message-ID dedupe in the intake makes that harmless; nothing is flagged before it committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import close_old_connections, connection
+
+from mailin.imap import ImapSession, MailboxConfig, mailbox_url_parse
+from mailin.locks import ReaderLock
+from mailin.models import Mailbox, MailboxCursor
+from mailin.services import MailSource, emails_receive
+
+log = logging.getLogger(__name__)
+TX_BATCH = 100  # messages per database transaction
+
+
+@dataclass
+class FetchReport:
+    mailbox: str
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def processed(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Target:
+    config: MailboxConfig
+    source: MailSource
+
+
+def mailbox_target(mailbox: Mailbox) -> Target:
+    extra = {
+        "processed_action": mailbox.processed_action,
+        "processed_folder": mailbox.processed_folder,
+    }
+    if mailbox.url:
+        config = mailbox_url_parse(mailbox.url, **extra)
+    else:
+        config = MailboxConfig(
+            host=mailbox.host,
+            port=mailbox.port,
+            username=mailbox.username,
+            password=mailbox.password,
+            tls=mailbox.use_tls,
+            folder=mailbox.folder or "INBOX",
+            **extra,
+        )
+    queue = mailbox.default_queue.slug if mailbox.default_queue else None
+    return Target(config, MailSource(config.key, mailbox.pk, queue))
+
+
+def url_target(url: str, default_queue: str | None = None) -> Target:
+    config = mailbox_url_parse(url)
+    stored = Mailbox.objects.filter(url=url).select_related("default_queue").first()
+    if stored is not None:
+        return mailbox_target(stored)
+    return Target(config, MailSource(config.key, None, default_queue))
+
+
+def targets_active() -> list[Target]:
+    return [
+        mailbox_target(m)
+        for m in Mailbox.objects.filter(active=True).select_related("default_queue")
+    ]
+
+
+def _cursor(key: str) -> MailboxCursor:
+    cursor, _created = MailboxCursor.objects.get_or_create(key=key[:400])
+    return cursor
+
+
+def fetch_new(session: ImapSession, target: Target, crash_before_flag: bool = False) -> FetchReport:
+    """Process every message after the cursor; returns counts by outcome kind."""
+    report = FetchReport(target.config.key)
+    cursor = _cursor(target.config.key)
+    fresh = cursor.uidvalidity != session.uidvalidity
+    if fresh:
+        # New folder or UIDVALIDITY changed: old UIDs mean nothing. Read what is unread;
+        # anything already stored is recognised by its Message-ID.
+        cursor.uidvalidity = session.uidvalidity
+        cursor.last_uid = 0
+        cursor.save(update_fields=["uidvalidity", "last_uid", "updated_at"])
+    uids = session.uids_after(cursor.last_uid, unseen_only=fresh)
+    for fetched in session.fetch(uids):
+        for start in range(0, len(fetched), TX_BATCH):
+            batch = fetched[start : start + TX_BATCH]
+            outcomes = emails_receive(batch, target.source)  # committed on return
+            report.counts.update(outcome.kind for outcome in outcomes)
+            if crash_before_flag:
+                raise SystemExit("simulated crash after commit, before flagging")
+            done = [uid for uid, _raw in batch]
+            session.mark_processed(done)
+            MailboxCursor.objects.filter(pk=cursor.pk).update(last_uid=max(done))
+            cursor.last_uid = max(done)
+    return report
+
+
+def fetch_once(target: Target, lock_wait: float | None = 60.0) -> FetchReport:
+    lock = ReaderLock(target.config.key)
+    if not lock.acquire(wait=lock_wait):
+        raise TimeoutError(f"another reader holds {target.config.key}")
+    try:
+        session = ImapSession(target.config)
+        try:
+            return fetch_new(session, target)
+        finally:
+            session.close()
+    finally:
+        lock.release()
+
+
+def _run_end(lock: ReaderLock) -> None:
+    lock.release()
+    connection.close()  # this thread's own database connection
+
+
+def run_forever(
+    target: Target,
+    stop: threading.Event | None = None,
+    idle_timeout: float = 30.0,
+    poll_interval: float = 30.0,
+    max_backoff: float = 60.0,
+    on_report=None,
+) -> None:
+    """Read a mailbox until `stop` is set: IDLE where the server has it, polling otherwise;
+    reconnect with exponential backoff after any connection failure."""
+    stop = stop or threading.Event()
+    lock = ReaderLock(target.config.key)
+    lock.acquire(wait=None)  # the second reader of this mailbox waits here
+    backoff = 1.0
+    try:
+        while not stop.is_set():
+            try:
+                session = ImapSession(target.config)
+            except Exception as exc:  # noqa: BLE001 - server down: wait and retry
+                log.warning(
+                    "cannot connect to %s: %s (retry in %.0fs)", target.config.key, exc, backoff
+                )
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff)
+                continue
+            try:
+                while not stop.is_set():
+                    report = fetch_new(session, target)
+                    if on_report is not None:
+                        on_report(report)
+                    backoff = 1.0
+                    lock.renew()
+                    if session.can_idle:
+                        session.idle_wait(idle_timeout)
+                    else:
+                        stop.wait(poll_interval)
+                        session.noop()
+            except Exception as exc:  # noqa: BLE001 - dropped connection: reconnect
+                log.warning(
+                    "connection to %s lost: %s (reconnect in %.0fs)",
+                    target.config.key,
+                    exc,
+                    backoff,
+                )
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff)
+            finally:
+                session.close()
+                close_old_connections()
+    finally:
+        _run_end(lock)

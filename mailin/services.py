@@ -1,0 +1,253 @@
+"""From a received email to the helpdesk: intake, bounces, loops, acknowledgements, quarantine.
+
+The mail channel never writes tickets itself: customer mail goes through
+`helpdesk.services.intake.intake_receive`, notes and acknowledgements through
+`helpdesk.services.replies.ticket_notify`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from helpdesk.models import Attachment, DeliveryStatus, Message, Ticket
+from helpdesk.services.intake import Inbound, IntakeError, intake_receive
+from helpdesk.services.replies import ticket_notify
+from helpdesk.services.timeline import IncomingFile
+from mailin.ack import ack_allowed, ack_send
+from mailin.models import QuarantinedEmail, QuarantineKind
+from mailin.parsing import ParsedEmail, ParseFailure, email_parse
+from mailin.selectors import outgoing_message_find, thread_find
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MailSource:
+    """Where a message came from: a mailbox (stored or given by URL) and its UID there."""
+
+    key: str = ""
+    mailbox_id: int | None = None
+    default_queue: str | None = None
+    uid: int | None = None
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    kind: str  # created | appended | duplicate | auto_reply | loop | bounce | quarantined
+    ticket_reference: str = ""
+    detail: str = ""
+
+
+def _own_address() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+
+
+def loop_reason(parsed: ParsedEmail) -> str:
+    """Why `parsed` is our own outgoing mail coming back ('' if it is not)."""
+    if parsed.helpdesk_ticket_header:
+        return "x-helpdesk-ticket header"
+    domain = f"@{settings.HELPDESK_EMAIL_DOMAIN}>".lower()
+    if parsed.message_id.lower().endswith(domain):
+        return "our Message-ID"
+    if parsed.sender and parsed.sender == _own_address():
+        return "sent from our address"
+    return ""
+
+
+def quarantine_record(
+    raw: bytes, source: MailSource, kind: str, error: str, parsed: ParsedEmail | None = None
+) -> QuarantinedEmail:
+    return QuarantinedEmail.objects.create(
+        kind=kind,
+        mailbox_id=source.mailbox_id,
+        mailbox_key=source.key[:400],
+        uid=source.uid,
+        message_id=(parsed.message_id if parsed else "")[:255],
+        sender=(parsed.sender if parsed else "")[:254],
+        subject=(parsed.subject if parsed else "")[:250],
+        error=error[:5000],
+        raw=raw,
+    )
+
+
+def _message_id(parsed: ParsedEmail, raw: bytes) -> str:
+    """The Message-ID, or a stable one derived from the bytes so re-reads still dedupe."""
+    if parsed.message_id:
+        return parsed.message_id[:255]
+    return f"<{hashlib.sha256(raw).hexdigest()[:40]}@sin-message-id.invalid>"
+
+
+def _files(parsed: ParsedEmail) -> list[IncomingFile]:
+    return [
+        IncomingFile(
+            filename=a.filename, content_type=a.content_type, content=a.content, inline=a.inline
+        )
+        for a in parsed.attachments
+    ]
+
+
+def _text(parsed: ParsedEmail, continuing: bool) -> str:
+    # A reply keeps only its new text (the history is already in the ticket); a first message
+    # keeps everything, since a forwarded history is often the very problem reported.
+    text = parsed.reply_text if continuing and parsed.reply_text else parsed.text
+    if not text.strip():
+        text = parsed.subject or ("(sin texto)" if parsed.attachments else "")
+    return text
+
+
+def bounce_apply(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome:
+    """Attach a bounce to the ticket it bounces from and mark that outgoing message failed."""
+    bounce = parsed.bounce
+    assert bounce is not None
+    outgoing = outgoing_message_find(bounce.original_message_id)
+    ticket: Ticket | None = outgoing.ticket if outgoing else None
+    if ticket is None:
+        from helpdesk.references import reference_find
+
+        reference = (
+            bounce.original_ticket_header
+            or reference_find(bounce.original_subject)
+            or parsed.ticket_ref
+        )
+        ticket = Ticket.objects.filter(reference=reference).first() if reference else None
+    if ticket is None:
+        quarantine_record(
+            raw,
+            source,
+            QuarantineKind.BOUNCE_UNMATCHED,
+            f"rebote {bounce.status}: {bounce.reason}",
+            parsed,
+        )
+        return MailOutcome("quarantined", detail="bounce without origin")
+    if outgoing is not None and bounce.permanent:
+        Message.objects.filter(pk=outgoing.pk).update(
+            delivery_status=DeliveryStatus.FAILED,
+            delivery_error=f"Rebote {bounce.status} {bounce.recipient}: {bounce.reason}"[:1000],
+        )
+    state = "no se pudo entregar" if bounce.permanent else "se retrasó"
+    which = f" (mensaje #{outgoing.seq})" if outgoing else ""
+    note = (
+        f"El correo al cliente{which} {state}. Destinatario: {bounce.recipient or '?'}. "
+        f"Estado: {bounce.status or '?'}. Motivo: {bounce.reason or parsed.subject}"
+    )
+    ticket_notify(ticket, text=note, automatic=True, internal=True)
+    return MailOutcome("bounce", ticket.reference, bounce.status)
+
+
+def _quarantined_files_note(message: Message) -> None:
+    held = list(
+        Attachment.objects.filter(message=message, quarantined=True).values_list(
+            "filename", "content_type"
+        )
+    )
+    if held:
+        names = ", ".join(f"{name} ({ctype})" for name, ctype in held)
+        ticket_notify(
+            message.ticket,
+            automatic=True,
+            internal=True,
+            text=f"Adjuntos retenidos en cuarentena (tipo o tamaño no permitido): "
+            f"{names}. Un supervisor puede revisarlos.",
+        )
+
+
+def email_receive(raw: bytes, source: MailSource) -> MailOutcome:
+    """Process one received email end to end. Never raises for bad mail: it is quarantined.
+
+    Atomic per message: the ticket change, notes, acknowledgement job and quarantine rows
+    commit together (the caller may batch several messages in one outer transaction).
+    """
+    parsed = email_parse(raw)
+    if isinstance(parsed, ParseFailure):
+        quarantine_record(raw, source, QuarantineKind.PARSE_ERROR, parsed.error)
+        return MailOutcome("quarantined", detail=parsed.error)
+    try:
+        with transaction.atomic():
+            return _route(parsed, raw, source)
+    except Exception as exc:  # noqa: BLE001 - one bad message must never block the next
+        log.exception("mail %s from %s could not be processed", parsed.message_id, source.key)
+        quarantine_record(
+            raw, source, QuarantineKind.PROCESSING_ERROR, f"{type(exc).__name__}: {exc}", parsed
+        )
+        return MailOutcome("quarantined", detail=f"{type(exc).__name__}: {exc}")
+
+
+def _route(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome:
+    if parsed.bounce is not None:
+        return bounce_apply(parsed, raw, source)
+    if reason := loop_reason(parsed):
+        quarantine_record(raw, source, QuarantineKind.LOOP, reason, parsed)
+        return MailOutcome("loop", detail=reason)
+    if parsed.auto_reply:
+        quarantine_record(raw, source, QuarantineKind.AUTO_REPLY, parsed.auto_reply_reason, parsed)
+        return MailOutcome("auto_reply", detail=parsed.auto_reply_reason)
+    if not parsed.sender:
+        raise IntakeError("no-sender", "El correo no tiene una dirección de remitente.")
+    match = thread_find(parsed)
+    result = intake_receive(
+        Inbound(
+            channel="email",
+            text=_text(parsed, match.ticket_id is not None),
+            name=parsed.sender_name,
+            email=parsed.sender,
+            subject=parsed.subject,
+            html=parsed.html,
+            email_message_id=_message_id(parsed, raw),
+            email_in_reply_to=parsed.in_reply_to,
+            email_references=" ".join(parsed.references)[:5000],
+            ticket_id=match.ticket_id,
+            queue_hint=source.default_queue,
+            files=_files(parsed),
+        )
+    )
+    if result.duplicate:
+        return MailOutcome("duplicate", result.ticket.reference)
+    if any(a.content for a in parsed.attachments):
+        _quarantined_files_note(result.message)
+    if result.created and not parsed.mailing_list and ack_allowed(parsed.sender):
+        ack_send(result.ticket)
+    return MailOutcome(
+        "created" if result.created else "appended", result.ticket.reference, match.how
+    )
+
+
+def emails_receive(
+    batch: Sequence[tuple[int | None, bytes]], source: MailSource
+) -> list[MailOutcome]:
+    """Process several messages in one transaction (one commit), each in its own savepoint.
+
+    Same guarantees as `email_receive` per message; used by the IMAP reader for throughput.
+    """
+    outcomes = []
+    with transaction.atomic():
+        for uid, raw in batch:
+            item = MailSource(source.key, source.mailbox_id, source.default_queue, uid)
+            outcomes.append(email_receive(raw, item))
+    return outcomes
+
+
+def quarantine_retry(item: QuarantinedEmail) -> MailOutcome:
+    """Process a quarantined message again (after a fix); marks it resolved when it goes in."""
+    source = MailSource(
+        item.mailbox_key,
+        item.mailbox_id,
+        item.mailbox.default_queue.slug if item.mailbox and item.mailbox.default_queue else None,
+        item.uid,
+    )
+    with transaction.atomic():
+        outcome = email_receive(bytes(item.raw), source)
+        if outcome.kind in ("created", "appended", "duplicate", "bounce"):
+            QuarantinedEmail.objects.filter(pk=item.pk).update(
+                resolved=True, retried_at=timezone.now(), ticket_reference=outcome.ticket_reference
+            )
+        else:
+            QuarantinedEmail.objects.filter(pk=item.pk).update(retried_at=timezone.now())
+    return outcome

@@ -1,0 +1,45 @@
+"""Browser: a customer submits the form, an agent replies, the customer sees the reply."""
+
+import re
+
+import pytest
+
+from tests.factories import user_create
+
+pytestmark = [pytest.mark.e2e, pytest.mark.core]
+
+
+def test_form_to_agent_reply_to_tracking_page(browser, live_daphne, queues):
+    user_create("agente1", queues=[queues["billing"]], password="clave-segura-123")
+    customer = browser.new_context(locale="es-MX")
+    page = customer.new_page()
+    page.goto(live_daphne.url + "/")
+    assert page.locator("h1").first.inner_text().startswith("¿Cómo te ayudamos")
+    page.fill("#id_name", "Rosa Acosta")
+    page.fill("#id_email", "rosa@example.com")
+    page.fill("#id_message", "Hice una recarga de 200 pesos y no se acreditó el saldo")
+    page.click("#contact-form button[type=submit]")
+    page.wait_for_selector("[data-testid=reference]")
+    reference = page.inner_text("[data-testid=reference]")
+    assert re.fullmatch(r"T-[2-9A-Z]{6}", reference)
+    assert page.inner_text("[data-testid=queue]") == "Facturación"
+    page.click("[data-testid=tracking-link]")
+    tracking_url = page.url
+    assert "/seguimiento/" in tracking_url
+
+    agent = browser.new_context(locale="es-MX")
+    console = agent.new_page()
+    console.goto(live_daphne.url + "/agent/")
+    console.fill("#id_username", "agente1")
+    console.fill("#id_password", "clave-segura-123")
+    console.click("button[type=submit]")
+    console.wait_for_selector(f"tr[data-ticket='{reference}']")
+    console.click(f"tr[data-ticket='{reference}'] a")
+    console.fill("#reply-text", "Hola Rosa, ya acreditamos tu recarga. Revisa tu saldo.")
+    console.click("[data-testid=send-reply]")
+    console.wait_for_selector("text=Respuesta enviada")
+
+    page.goto(tracking_url)
+    assert "ya acreditamos tu recarga" in page.inner_text("#timeline")
+    agent.close()
+    customer.close()

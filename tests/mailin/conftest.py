@@ -1,0 +1,167 @@
+"""Real mail servers for the mail channel's tests: a private Dovecot (IMAP) and aiosmtpd (SMTP)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from imapclient import IMAPClient
+
+from tests.conftest import require_service
+from tests.servers import free_port, wait_port
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+FIXTURES = Path("/work/shared/fixtures/mail")
+
+DOVECOT_CONF = """protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/run/state
+log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{d}/mail/%u
+first_valid_uid = 1
+first_valid_gid = 1
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={d}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+}}
+"""
+
+
+class Dovecot:
+    """A private Dovecot on a free loopback port; every test gets its own user (mailbox)."""
+
+    def __init__(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="dovecot-")
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self._next = 0
+
+    def start(self) -> Dovecot:
+        d = self.dir
+        os.makedirs(f"{d}/mail", exist_ok=True)
+        os.makedirs(f"{d}/run", exist_ok=True)
+        os.chmod(d, 0o755)
+        shutil.chown(f"{d}/mail", "dovecot", "dovecot")
+        Path(f"{d}/dovecot.conf").write_text(DOVECOT_CONF.format(d=d, port=self.port))
+        # Users are created up front: Dovecot may not notice a passwd-file rewritten within
+        # the same second, so tests take fresh mailboxes from this pool.
+        Path(f"{d}/users").write_text(
+            "".join(f"soporte{i}@example.test:{{PLAIN}}secret\n" for i in range(1, 301))
+        )
+        self.process = subprocess.Popen(
+            [DOVECOT, "-c", f"{d}/dovecot.conf", "-F"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_port(self.port, process=self.process)
+        return self
+
+    def user_take(self) -> tuple[str, str]:
+        """(user, mailbox URL) of an unused, empty mailbox from the pool."""
+        self._next += 1
+        name = f"soporte{self._next}@example.test"
+        return name, f"imap://{name}:secret@127.0.0.1:{self.port}/INBOX"
+
+    def client(self, user: str, password: str = "secret") -> IMAPClient:
+        client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=10)
+        client.login(user, password)
+        return client
+
+    def append(self, user: str, *messages: bytes, folder: str = "INBOX") -> None:
+        client = self.client(user)
+        try:
+            for raw in messages:
+                client.append(folder, raw)
+        finally:
+            client.logout()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    if not os.path.exists(DOVECOT):
+        require_service("Dovecot", f"{DOVECOT} is missing (make test installs dovecot-imapd)")
+    server = Dovecot().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_user(dovecot):
+    """(user name, mailbox URL) of a fresh, empty mailbox."""
+    return dovecot.user_take()
+
+
+class Smtp:
+    """aiosmtpd on a free loopback port, keeping every message it received (raw bytes)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[bytes] = []
+        self.controller = None
+
+    def start(self) -> Smtp:
+        from aiosmtpd.controller import Controller
+
+        store = self.messages
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802
+                store.append(bytes(envelope.original_content or envelope.content))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def wait(self, count: int, timeout: float = 10.0) -> list[bytes]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp(settings):
+    server = Smtp().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
