@@ -14,6 +14,22 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _load_env_file(path: Path) -> None:
+    """KEY=VALUE lines of `.env` fill variables the environment does not already set."""
+    if not path.is_file():
+        return
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+if not os.environ.get("HELPDESK_IGNORE_ENV_FILE"):
+    _load_env_file(BASE_DIR / ".env")
 DATA_DIR = Path(os.environ.get("HELPDESK_DATA_DIR", BASE_DIR / "var"))
 
 

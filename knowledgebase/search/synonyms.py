@@ -14,7 +14,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "data": (
         "datos", "internet", "megas", "gigas", "mb", "gb", "navegar", "navegacion", "4g", "5g",
-        "lte", "3g", "wifi", "data", "browsing", "browse", "apn", "megabytes", "gigabytes",
+        "lte", "3g", "wifi", "data", "browsing", "browse", "megabytes", "gigabytes",
     ),
     "slow": ("lento", "lenta", "lentitud", "tarda", "demora", "slow", "lag", "velocidad", "speed"),
     "sms": (
