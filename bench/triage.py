@@ -15,6 +15,16 @@ from helpdesk.triage.seed import DEFAULT_RULES
 from tests.triage.evaluation import accuracy, eval_rows
 
 TARGETS = {"queue": 0.92, "category": 0.85, "clarification_f1": 0.85}
+# The blind splits were measured once, untouched, before any fix they inspired; today's figures
+# on them are no longer blind. Recorded here so the honest number is not lost.
+BLIND_FIRST_MEASUREMENT = {
+    "n": 90,
+    "queue": 0.944,
+    "category": 0.922,
+    "clarification_precision": 0.9,
+    "clarification_recall": 0.692,
+    "clarification_f1": 0.783,
+}
 LEARNED_TERMS = 5000
 TIMED_MESSAGES = 6000
 
@@ -25,7 +35,7 @@ def run() -> dict:
         ("full", None),
         ("dev", ("dev",)),
         ("heldout", ("heldout",)),
-        ("blind", ("blind",)),
+        ("blind", ("blind", "blind2")),
     ):
         result = accuracy(eval_rows(splits), rules=DEFAULT_RULES)
         result["misses"] = len(result["misses"])
@@ -35,6 +45,7 @@ def run() -> dict:
         for split in ("full", "heldout")
         for key, target in TARGETS.items()
     )
+    figures["blind_first_measurement"] = BLIND_FIRST_MEASUREMENT
     figures["speed"] = _speed()
     return figures
 

@@ -423,8 +423,8 @@ def _limits_check(frame: dict[str, Any], max_text: int) -> None:
         email = frame.get("email", "")
         if email and ("@" not in email or " " in email.strip()):
             raise ProtocolError("invalid_field", "El correo no es válido.")
-    if frame.get("type") == "transfer" and ("queue" in frame) == ("agent" in frame):
-        raise ProtocolError("missing_field", "Indica «queue» o «agent» (solo uno).")
+    if frame.get("type") == "transfer" and "queue" not in frame and "agent" not in frame:
+        raise ProtocolError("missing_field", "Indica «queue», «agent» o ambos.")
 
 
 def client_frame_parse(raw: str | bytes | None, table: dict[str, tuple[type, ...]], *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 RATES = {
@@ -17,6 +18,6 @@ def rate_exceeded(request: HttpRequest, what: str) -> bool:
     """Count this request against the per-IP limit of `what`; True when over the limit."""
     return bool(
         is_ratelimited(
-            request, group=f"kb-{what}", key="ip", rate=RATES[what], method="ALL", increment=True
+            request, group=f"kb-{what}", key="ip", rate=RATES[what], method=ALL, increment=True
         )
     )

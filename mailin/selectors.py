@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from helpdesk.models import Channel, Contact, Message, Status, Ticket
+from helpdesk.models import Channel, Message, Status, Ticket
 from mailin.matching import RecentTicket, ThreadKeys, ThreadMatch, subject_normalize, thread_choose
 from mailin.parsing import ParsedEmail
 
@@ -53,17 +53,13 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
     recent: list[RecentTicket] = []
     window = subject_window()
     if keys.sender and keys.subject_key and window.total_seconds() > 0:
-        contact_ids = (
-            Contact.objects.annotate(lower_email=Lower("email"))
-            .filter(lower_email=keys.sender)
-            .values_list("id", flat=True)[:1]
-        )
+        # One query through the contact's unique lower(email) index (its partial condition,
+        # email <> '', is repeated so the planner may use it), then the ticket's contact index.
         rows = (
-            Ticket.objects.filter(
-                contact_id__in=list(contact_ids),
-                channel=Channel.EMAIL,
-                created_at__gte=timezone.now() - window,
-            )
+            Ticket.objects.annotate(sender_email=Lower("contact__email"))
+            .filter(sender_email=keys.sender, channel=Channel.EMAIL,
+                    created_at__gte=timezone.now() - window)
+            .exclude(contact__email="")
             .exclude(status=Status.CLOSED)
             .order_by("-created_at")
             .values_list("id", "subject")[:20]

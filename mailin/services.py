@@ -17,10 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk.models import Attachment, DeliveryStatus, Message, Ticket
+from helpdesk.models import DeliveryStatus, Message, Ticket
 from helpdesk.services.intake import Inbound, IntakeError, intake_receive
 from helpdesk.services.replies import ticket_notify
-from helpdesk.services.timeline import IncomingFile
+from helpdesk.services.timeline import IncomingFile, attachment_allowed
 from mailin.ack import ack_allowed, ack_send
 from mailin.models import QuarantinedEmail, QuarantineKind
 from mailin.parsing import ParsedEmail, ParseFailure, email_parse
@@ -142,21 +142,14 @@ def bounce_apply(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOut
     return MailOutcome("bounce", ticket.reference, bounce.status)
 
 
-def _quarantined_files_note(message: Message) -> None:
-    held = list(
-        Attachment.objects.filter(message=message, quarantined=True).values_list(
-            "filename", "content_type"
-        )
-    )
+def _held_files_note(ticket: Ticket, parsed: ParsedEmail) -> None:
+    """An internal note naming the files kept in quarantine (the timeline marks them)."""
+    held = [a for a in parsed.attachments if not attachment_allowed(a.content_type, a.size)]
     if held:
-        names = ", ".join(f"{name} ({ctype})" for name, ctype in held)
-        ticket_notify(
-            message.ticket,
-            automatic=True,
-            internal=True,
-            text=f"Adjuntos retenidos en cuarentena (tipo o tamaño no permitido): "
-            f"{names}. Un supervisor puede revisarlos.",
-        )
+        names = ", ".join(f"{a.filename} ({a.content_type})" for a in held)
+        ticket_notify(ticket, automatic=True, internal=True,
+                      text=f"Adjuntos retenidos en cuarentena (tipo o tamaño no permitido): "
+                           f"{names}. Un supervisor puede revisarlos.")
 
 
 def email_receive(raw: bytes, source: MailSource) -> MailOutcome:
@@ -210,8 +203,7 @@ def _route(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome:
     )
     if result.duplicate:
         return MailOutcome("duplicate", result.ticket.reference)
-    if any(a.content for a in parsed.attachments):
-        _quarantined_files_note(result.message)
+    _held_files_note(result.ticket, parsed)
     if result.created and not parsed.mailing_list and ack_allowed(parsed.sender):
         ack_send(result.ticket)
     return MailOutcome(

@@ -15,7 +15,7 @@ pids+=($!)
 $BIN/python manage.py sla_watch >var/sla_watch.log 2>&1 &
 pids+=($!)
 if [ -n "${MAILIN_MAILBOX:-}" ] || $BIN/python manage.py shell -c \
-  "from mailin.models import Mailbox; import sys; sys.exit(0 if Mailbox.objects.filter(active=True).exists() else 1)" 2>/dev/null; then
+  "from mailin.models import Mailbox; import sys; sys.exit(0 if Mailbox.objects.filter(active=True).exists() else 1)" >/dev/null 2>&1; then
   $BIN/python manage.py mailin run ${MAILIN_MAILBOX:+--mailbox "$MAILIN_MAILBOX"} >var/mailin.log 2>&1 &
   pids+=($!)
 fi

@@ -8,6 +8,7 @@ same way and matches when all its terms occur close together, in any order: cust
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +29,8 @@ _ENGLISH_TEXT = (
 )
 _SPANISH_MARKERS = frozenset(_SPANISH_TEXT.split())
 _ENGLISH_MARKERS = frozenset(_ENGLISH_TEXT.split())
+# What a customer says first decides the triage; the rest of a long email adds cost, not sense.
+MAX_CHARS = 6000
 # How many extra content words a phrase may have between its own terms.
 GAP = 1
 
@@ -65,7 +68,8 @@ class Phrase:
 
 
 def analyse(text: str) -> Analysed:
-    words = tuple(correct(w) if w != BREAK else w for w in tokens(text))
+    """Prepare `text` for matching; only its first MAX_CHARS characters are read."""
+    words = tuple(correct(w) if w != BREAK else w for w in tokens(text[:MAX_CHARS]))
     lang = language_guess(words)
     terms: list[Term] = []
     positions: dict[str, list[int]] = {}
@@ -142,7 +146,13 @@ def phrase_find(phrase: Phrase, analysed: Analysed) -> tuple[int, ...] | None:
 
 
 def _nearest(positions: tuple[int, ...], anchor: int) -> int:
-    return min(positions, key=lambda position: abs(position - anchor))
+    at = bisect_left(positions, anchor)
+    if at == 0:
+        return positions[0]
+    if at == len(positions):
+        return positions[-1]
+    before, after = positions[at - 1], positions[at]
+    return before if anchor - before <= after - anchor else after
 
 
 def is_dismissed(analysed: Analysed, found: tuple[int, ...]) -> bool:

@@ -26,6 +26,7 @@ STRONG_ES = """
     1    cobro doble | doble cobro | doble cargo | cargo duplicado | cobro duplicado
     1    pago duplicado | cobraron dos veces | descontaron dos veces | pagué dos veces
     1    cobraron de más | cobran de más | cobro de más | no reconozco | no lo reconozco
+    1    siguen cobrando | sigue cobrando | siguen descontando | siguen debitando
     1    me descontaron | se descontó | descontaron saldo | me quitaron | quitaron saldo
     1    desapareció mi saldo | robaron saldo | saldo negativo
     1    no cuadra | no coincide | quiero mi plata | quiero mi dinero | más cara de lo normal
@@ -34,7 +35,11 @@ STRONG_ES = """
 STRONG_EN = """
     1    refund | charged twice | double charge | double charged | overcharged | not credited
     1    did not authorize | unauthorized charge | dispute | do not recognize | money back
+    1    still charging | still being charged
 """
+
+# Other things that can "not arrive" or "not show up"; between the halves of a pair they break it.
+_BLOCKERS = frozenset({"mensaj", "sms", "codig", "token", "llam", "correo", "messag"})
 
 # Pairs: (things of value, what went wrong with them).
 PAIRS_ES = (
@@ -61,14 +66,16 @@ PAIRS_ES = (
     ),
     (
         "factura | estado de cuenta | monto | saldo | cobro | ventas | reporte",
-        "no cuadra | no coincide | más cara | más alta | subió | sube | aumentó | incorrecto"
+        "no cuadra | no coincide | más cara | más alta | tan alta | tan cara | muy alta | muy cara"
+        " | el doble | subió | sube | aumentó | incorrecto"
         " | mal calculado | no corresponde",
     ),
 )
 PAIRS_EN = (
     (
-        "top up | topup | recharge | payment | deposit | credit | balance",
-        "not credited | not arrive | never arrived | not received | not showing | missing",
+        "top up | topup | recharge | payment | deposit | credit | balance | paid",
+        "not credited | not arrive | never arrived | not received | not showing | missing"
+        " | still shows | still pending",
     ),
     (
         "charge | charged | bill | invoice | fee",
@@ -128,7 +135,7 @@ def clarification_detect(analysed: Analysed) -> ClarificationEvidence:
     for weight, phrase in singles:
         if phrase_find(phrase, analysed) is not None:
             score += weight
-            cues.append(phrase.text)
+            cues.append(phrase.text.replace("=", ""))
     for values, problems in pairs:
         pair = _pair_find(values, problems, analysed)
         if pair:
@@ -148,6 +155,15 @@ def _pair_find(
         for problem, at_problem in found_problems:
             if at_problem is None or set(at_value) & set(at_problem):
                 continue
-            if abs(at_value[0] - at_problem[0]) <= PAIR_WINDOW:
-                return value.text, problem.text
+            if abs(at_value[0] - at_problem[0]) <= PAIR_WINDOW and not _blocked(
+                analysed, at_value[0], at_problem[0]
+            ):
+                return value.text.replace("=", ""), problem.text.replace("=", "")
     return None
+
+
+def _blocked(analysed: Analysed, a: int, b: int) -> bool:
+    """True when something else sits between the value and the problem ("no me llegan los
+    mensajes del banco para confirmar transferencias": what did not arrive is the messages)."""
+    low, high = sorted((a, b))
+    return any(term.es in _BLOCKERS for term in analysed.terms[low + 1 : high])

@@ -125,7 +125,7 @@ def _decide(
         if not item.dismissed:
             scores[item.label] += item.weight
     reasons: list[str] = []
-    _sales_or_billing(analysed, scores, clarification, reasons)
+    tie_break = _sales_or_billing(analysed, scores, clarification)
     categories = {c: max(scores.get(c, 0.0), 0.0) for c in CATEGORIES}
     queues = {
         "technical": sum(categories[c] for c in TECHNICAL_CATEGORIES),
@@ -145,6 +145,8 @@ def _decide(
                 category = "other"
         else:
             category = queue
+    if tie_break and tie_break.startswith(queue_label(queue)):
+        reasons.append(tie_break)
     confidence = _confidence(categories, queues, queue, category)
     if clarification:
         confidence = max(confidence, 1.0 - math.exp(-clar_score * 1.2))
@@ -165,19 +167,19 @@ def _decide(
     )
 
 
-def _sales_or_billing(
-    analysed: Analysed, scores: dict[str, float], clarification: bool, reasons: list[str]
-) -> None:
-    """Billing or sales when a message has words of both ("plan", "recarga", "precio")."""
+def _sales_or_billing(analysed: Analysed, scores: dict[str, float], clarification: bool) -> str:
+    """Billing or sales when a message has words of both ("plan", "recarga", "precio").
+
+    Tips the scores and returns the reason, or "" when there is nothing to decide.
+    """
     if clarification or scores.get("sales", 0) <= 0 or scores.get("billing", 0) <= 0:
-        return
+        return ""
     intent = purchase_intent(analysed)
     if intent:
         scores["sales"] += 1.5
-        reasons.append(f"ventas antes que facturación: intención de compra («{intent}»)")
-    else:
-        scores["billing"] += 1.0
-        reasons.append("facturación antes que ventas: no hay intención de compra")
+        return f"{queue_label('sales')} antes que facturación: intención de compra («{intent}»)"
+    scores["billing"] += 1.0
+    return f"{queue_label('billing')} antes que ventas: no hay intención de compra"
 
 
 def _confidence(

@@ -87,5 +87,5 @@ def purchase_intent(analysed: Analysed) -> str | None:
     for phrase in _intent():
         at = phrase_find(phrase, analysed)
         if at is not None and not is_dismissed(analysed, at):
-            return phrase.text
+            return phrase.text.replace("=", "")
     return None

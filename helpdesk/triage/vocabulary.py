@@ -36,7 +36,7 @@ SPANISH: dict[str, str] = {
     "sms": """
         3    sms | mms | mensajes de texto | mensaje de texto | mensajitos | centro de mensajes
         2.5  mensaje | mensajes multimedia | código de verificación | código por mensaje
-        2    no me llegan los mensajes | mensajes no salen | no enviado | enviando | texto
+        2    no me llegan los mensajes | mensajes no salen | no enviado | =enviando | texto
         2    token | código de confirmación | mensajes de confirmación
         1.5  multimedia | pin | código | publicidad | spam | duplicados | verificación
         1    enviar | envío | recibir | llegan vacíos
@@ -72,13 +72,16 @@ SPANISH: dict[str, str] = {
         1.5  efectivo | tarjeta de crédito | tarjeta de débito | debitaron | pendiente | prestar
         2    =cortar servicio | =cortaron servicio | =corten servicio | falta de pago
         1.5  kiosco | dinero | plata | pesos | soles | guaraníes | dólares | giros
+        2    factura detallada | detalle de llamadas | detalle de consumo | consumos
         1    cuotas | precio de la recarga | pagos | banco
     """,
     "sales": """
         4    portabilidad | línea nueva | nueva línea | dar de baja | fibra óptica | distribuidor
+        3    vender recargas | punto de venta nuevo | línea adicional
         3    contratar | promo | promoción | cuánto cuesta | fibra | pospago | ofertas | oferta
         3    renovar | cambiar de plan | cambiar mi plan | me interesa | cotizar | cotización
-        2.5  planes | plan | precio | comprar | portarme | portar | ilimitado | prepago a pospago
+        2.5  planes | plan | precio | =comprar | =comprarme | =compraria | =compro | portarme
+        2.5  portar | ilimitado | prepago a pospago
         2.5  me ofrecieron | internet para mi casa | internet hogar | catálogo | adquirir
         2    contrato | líneas | empresa | empresas | negocio | venden | cancelar la línea
         3    traer mi número | pasar mi número | llevar mi número | cambiarme de compañía
@@ -130,7 +133,7 @@ ENGLISH: dict[str, str] = {
         1.5  credit | money | card
     """,
     "sales": """
-        3    upgrade | new line | port my number | how much | price | buy | offers | deal
+        3    upgrade | new line | port my number | how much | price | buy | offers | deal | new sim
         2.5  plan | plans | unlimited | prepaid plans | postpaid | contract | offer
         1.5  prepaid | fiber | deals
     """,
@@ -144,7 +147,8 @@ ENGLISH: dict[str, str] = {
 # Words of purchase intent: with product words they make a message a sale, not a bill.
 PURCHASE_INTENT = (
     "quiero contratar | me interesa | cuánto cuesta | precio | promo | promoción | oferta | ofertas"
-    " | comprar | contratar | cotizar | adquirir | info de planes | renovar | upgrade | buy"
+    " | =comprar | =compro | =comprarme | contratar | cotizar | adquirir | info de planes"
+    " | renovar | upgrade | buy"
     " | how much | price | offer"
 )
 

@@ -37,7 +37,11 @@ def test_the_set_is_big_and_varied():
     assert english >= 10
 
 
-@pytest.mark.parametrize("splits", [None, ("heldout",), ("blind",)], ids=["all", "held", "blind"])
+@pytest.mark.parametrize(
+    "splits",
+    [None, ("heldout",), ("blind", "blind2")],
+    ids=["all", "heldout", "blind"],
+)
 def test_accuracy_targets(splits):
     figures = accuracy(eval_rows(splits))
     assert figures["queue"] >= 0.92, figures["misses"]

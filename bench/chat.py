@@ -1,0 +1,280 @@
+"""Chat load: N customer-agent pairs over real websockets against two daphne processes + Redis.
+
+For the chat path and, in the same run, a bare Channels relay (no storage, no validation):
+- paced phase: RATE messages/s in total (both directions), delivery latency p50/p99 measured
+  from the sender's send to the other side's receipt of the `message` frame;
+- saturation phase: every pair keeps one message in flight; messages/s delivered.
+
+Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (15),
+CHAT_BENCH_SATURATION_SECONDS (8). Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import time
+from typing import Any
+
+from websockets.asyncio.client import connect
+
+from bench.scratch import scratch_database
+
+PAIRS = int(os.environ.get("CHAT_BENCH_PAIRS", "500"))
+RATE = float(os.environ.get("CHAT_BENCH_RATE", "200"))
+SECONDS = float(os.environ.get("CHAT_BENCH_SECONDS", "15"))
+SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "8"))
+CONNECT_CONCURRENCY = 40
+ORIGIN = "http://127.0.0.1"  # type: ignore[assignment]
+DAPHNE_ENV = {
+    "CHAT_BENCH_RELAY": "1", "CHAT_RATE_PER_SECOND": "1000", "CHAT_RATE_BURST": "1000",
+    "CHAT_TICK_SECONDS": "30", "CHAT_CHECK_FRAMES": "0", "LOG_LEVEL": "WARNING",
+    "DB_CONN_MAX_AGE": "600",
+}
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return round(ordered[index] * 1000, 2)
+
+
+def agents_create(count: int) -> list[tuple[int, str]]:
+    """Bench agents (bulk, no password hashing), away so routing leaves them alone."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from helpdesk.models import AgentProfile, Queue
+    from tests.factories import queues_create
+
+    queues_create()
+    user_model = get_user_model()
+    users = user_model.objects.bulk_create(
+        [user_model(username=f"bench{i}", password="!", is_active=True) for i in range(count)]
+    )
+    AgentProfile.objects.bulk_create(
+        [AgentProfile(user=u, chat_capacity=1, presence="away", display_name=f"Agente {i}")
+         for i, u in enumerate(users)]
+    )
+    technical = Queue.objects.get(slug="technical")
+    technical.members.add(*users)
+    tokens = Token.objects.bulk_create(
+        [Token(user=u, key=Token.generate_key()) for u in users]
+    )
+    return [(t.user.pk, t.key) for t in tokens]
+
+
+class Side:
+    """One socket of a pair; routes incoming frames to the measurement."""
+
+    def __init__(self, ws: Any, run: Run) -> None:
+        self.ws = ws
+        self.run = run
+        self.waiters: dict[str, asyncio.Future] = {}
+
+    async def reader(self) -> None:
+        async for raw in self.ws:
+            frame = json.loads(raw)
+            kind = frame.get("type")
+            if kind == "message" and frame.get("id"):
+                self.run.delivered(self, frame["id"])
+            elif kind in ("welcome", "ready", "assigned", "conversation") and kind in self.waiters:
+                future = self.waiters.pop(kind)
+                if not future.done():
+                    future.set_result(frame)
+
+    def wait(self, kind: str) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.waiters[kind] = future
+        return future
+
+
+class Run:
+    """Send times and delivery latencies of one phase."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, tuple[float, Side]] = {}
+        self.latencies: list[float] = []
+        self.count = 0
+        self.on_delivery: dict[str, asyncio.Future] = {}
+
+    def delivered(self, receiver: Side, client_id: str) -> None:
+        entry = self.sent.get(client_id)
+        if entry is None or entry[1] is receiver:  # the sender's own echo
+            return
+        self.latencies.append(time.perf_counter() - entry[0])
+        self.count += 1
+        del self.sent[client_id]
+        future = self.on_delivery.pop(client_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+
+async def chat_pairs(urls: tuple[str, str], agents: list[tuple[int, str]], run: Run
+                     ) -> list[tuple[Side, Side, int]]:
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def one(index: int, token: str) -> tuple[Side, Side, int]:
+        async with gate:
+            customer_url, agent_url = urls[index % 2], urls[(index + 1) % 2]
+            agent = Side(await connect(f"{agent_url}/ws/agent/?token={token}&scope=own",
+                                       max_queue=None, origin=ORIGIN), run)
+            ready = agent.wait("ready")
+            asyncio.create_task(agent.reader())
+            await ready
+            customer = Side(await connect(f"{customer_url}/ws/chat/", max_queue=None, origin=ORIGIN), run)
+            welcome = customer.wait("welcome")
+            asyncio.create_task(customer.reader())
+            await customer.ws.send(json.dumps({
+                "type": "hello", "name": f"Cliente {index}", "email": f"c{index}@bench.example",
+                "topic": "No tengo señal en mi celular desde ayer"}))
+            conversation = (await welcome)["conversation"]
+            assigned = customer.wait("assigned")
+            await agent.ws.send(json.dumps({"type": "accept", "conversation": conversation}))
+            await assigned
+            return customer, agent, conversation
+
+    return list(await asyncio.gather(*(one(i, token) for i, (_, token) in enumerate(agents))))
+
+
+async def relay_pairs(urls: tuple[str, str], count: int, run: Run
+                      ) -> list[tuple[Side, Side, int]]:
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def one(index: int) -> tuple[Side, Side, int]:
+        async with gate:
+            customer = Side(await connect(f"{urls[index % 2]}/ws/bench/relay/?pair={index}",
+                                          max_queue=None, origin=ORIGIN), run)
+            agent = Side(await connect(f"{urls[(index + 1) % 2]}/ws/bench/relay/?pair={index}",
+                                       max_queue=None, origin=ORIGIN), run)
+            asyncio.create_task(customer.reader())
+            asyncio.create_task(agent.reader())
+            return customer, agent, index
+
+    return list(await asyncio.gather(*(one(i) for i in range(count))))
+
+
+def frame_for(kind: str, client_id: str, conversation: int) -> str:
+    frame: dict[str, Any] = {"type": "message", "id": client_id, "text": f"mensaje {client_id}"}
+    if kind == "agent":
+        frame["conversation"] = conversation
+    return json.dumps(frame)
+
+
+async def paced(pairs: list[tuple[Side, Side, int]], run: Run, rate: float,
+                seconds: float) -> dict[str, Any]:
+    """`rate` messages/s in total, alternating direction per pair, for `seconds`."""
+    interval = len(pairs) / rate
+    started = time.perf_counter()
+
+    async def pair_loop(index: int, customer: Side, agent: Side, conversation: int) -> None:
+        await asyncio.sleep(random.uniform(0, interval))
+        n = 0
+        while time.perf_counter() - started < seconds:
+            sender, kind = (customer, "customer") if n % 2 == 0 else (agent, "agent")
+            client_id = f"p{index}-{n}"
+            run.sent[client_id] = (time.perf_counter(), sender)
+            await sender.ws.send(frame_for(kind, client_id, conversation))
+            n += 1
+            await asyncio.sleep(interval)
+
+    await asyncio.gather(*(pair_loop(i, *pair) for i, pair in enumerate(pairs)))
+    await asyncio.sleep(2.0)  # let the last deliveries land
+    elapsed = time.perf_counter() - started
+    lost = len(run.sent)
+    return {"sent": run.count + lost, "delivered": run.count, "undelivered_after_2s": lost,
+            "messages_per_s": round(run.count / max(elapsed - 2.0, 0.001), 1),
+            "p50_ms": percentile(run.latencies, 0.5), "p99_ms": percentile(run.latencies, 0.99)}
+
+
+async def saturate(pairs: list[tuple[Side, Side, int]], run: Run,
+                   seconds: float) -> dict[str, Any]:
+    """Closed loop: each pair sends its next message once the previous one arrived."""
+    started = time.perf_counter()
+
+    async def pair_loop(index: int, customer: Side, agent: Side, conversation: int) -> None:
+        n = 0
+        while time.perf_counter() - started < seconds:
+            sender, kind = (customer, "customer") if n % 2 == 0 else (agent, "agent")
+            client_id = f"s{index}-{n}"
+            arrived = asyncio.get_running_loop().create_future()
+            run.on_delivery[client_id] = arrived
+            run.sent[client_id] = (time.perf_counter(), sender)
+            await sender.ws.send(frame_for(kind, client_id, conversation))
+            try:
+                await asyncio.wait_for(arrived, timeout=10)
+            except TimeoutError:
+                return
+            n += 1
+
+    await asyncio.gather(*(pair_loop(i, *pair) for i, pair in enumerate(pairs)))
+    elapsed = time.perf_counter() - started
+    return {"delivered": run.count, "messages_per_s": round(run.count / elapsed, 1),
+            "p50_ms": percentile(run.latencies, 0.5), "p99_ms": percentile(run.latencies, 0.99)}
+
+
+async def close_all(pairs: list[tuple[Side, Side, int]]) -> None:
+    await asyncio.gather(*(side.ws.close() for pair in pairs for side in pair[:2]),
+                         return_exceptions=True)
+
+
+async def measure(urls: tuple[str, str], agents: list[tuple[int, str]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    setup = time.perf_counter()
+    chat = await chat_pairs(urls, agents, Run())
+    result["chat_setup_s"] = round(time.perf_counter() - setup, 1)
+    run = Run()
+    for customer, agent, _ in chat:
+        customer.run = agent.run = run
+    result["chat_paced"] = await paced(chat, run, RATE, SECONDS)
+    run = Run()
+    for customer, agent, _ in chat:
+        customer.run = agent.run = run
+    result["chat_saturation"] = await saturate(chat, run, SATURATION_SECONDS)
+    await close_all(chat)
+
+    relay = await relay_pairs(urls, len(agents), Run())
+    run = Run()
+    for customer, agent, _ in relay:
+        customer.run = agent.run = run
+    result["relay_paced"] = await paced(relay, run, RATE, SECONDS)
+    run = Run()
+    for customer, agent, _ in relay:
+        customer.run = agent.run = run
+    result["relay_saturation"] = await saturate(relay, run, SATURATION_SECONDS)
+    await close_all(relay)
+    return result
+
+
+def run() -> dict[str, Any]:
+    if not os.environ.get("REDIS_URL"):
+        return {"error": "REDIS_URL is not set"}
+    from tests.servers import Daphne
+
+    with scratch_database("bench_chat"):
+        agents = agents_create(PAIRS)
+        with Daphne(extra_env=DAPHNE_ENV) as first, Daphne(extra_env=DAPHNE_ENV) as second:
+            figures = asyncio.run(measure((first.ws_url, second.ws_url), agents))
+            from helpdesk.models import Message
+
+            stored = Message.objects.count()
+    chat_sat = figures["chat_saturation"]["messages_per_s"]
+    relay_sat = figures["relay_saturation"]["messages_per_s"]
+    paced_chat = figures["chat_paced"]
+    return {
+        "pairs": PAIRS, "sockets": PAIRS * 2, "target_rate": RATE, "seconds": SECONDS,
+        **figures,
+        "messages_stored": stored,
+        "throughput_ratio_vs_relay": round(chat_sat / relay_sat, 3) if relay_sat else None,
+        "targets_met": {
+            "p50_lt_10ms": (paced_chat["p50_ms"] or 1e9) < 10,
+            "p99_lt_100ms": (paced_chat["p99_ms"] or 1e9) < 100,
+            "rate_sustained": paced_chat["messages_per_s"] >= 0.95 * RATE,
+            "throughput_ge_40pct_relay": bool(relay_sat) and chat_sat / relay_sat >= 0.4,
+        },
+        "note": "latency from send to receipt by the other side; one client process",
+    }
