@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import time
 
+import contextlib
+from collections.abc import Iterator
+
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from bench.scratch import scratch_database
 
@@ -60,7 +62,20 @@ def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
     return out
 
 
-def _ingest(dovecot, messages: list[bytes]) -> tuple[float, int, dict]:
+@contextlib.contextmanager
+def _counting() -> Iterator[list[int]]:
+    count = [0]
+
+    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield count
+
+
+def _ingest(dovecot, messages: list[bytes]) -> tuple[float, int, dict, float]:
+    from mailin.imap import ImapSession
     from mailin.reader import fetch_once, url_target
 
     user, url = dovecot.user_take()
@@ -69,20 +84,47 @@ def _ingest(dovecot, messages: list[bytes]) -> tuple[float, int, dict]:
         client.append("INBOX", raw)
     client.logout()
     target = url_target(url, "technical")
-    with CaptureQueriesContext(connection) as queries:
+    # IMAP alone: list and fetch every message's bytes (what the reader pays before parsing).
+    session = ImapSession(target.config)
+    started = time.perf_counter()
+    fetched = sum(len(chunk) for chunk in session.fetch(session.uids_after(0)))
+    imap_rate = fetched / (time.perf_counter() - started)
+    session.close()
+    with _counting() as queries:
         started = time.perf_counter()
         report = fetch_once(target)
         elapsed = time.perf_counter() - started
-    return elapsed, len(queries.captured_queries), dict(report.counts)
+    return elapsed, queries[0], dict(report.counts), imap_rate
+
+
+def _orm_baseline(count: int) -> float:
+    """Bare ORM rows for a new email ticket (contact, ticket, message), no logic: the floor."""
+    from django.db import transaction
+
+    from helpdesk.models import Contact, Message, Queue, Ticket
+
+    queue = Queue.objects.get(slug="technical")
+    started = time.perf_counter()
+    with transaction.atomic():
+        for i in range(count):
+            contact = Contact.objects.create(name="b", email=f"base{i}@clientes.test")
+            ticket = Ticket.objects.create(reference=f"B-{i:06d}", subject="s", queue=queue,
+                                           channel="email", contact=contact, last_seq=1)
+            Message.objects.create(ticket=ticket, seq=1, author_kind="customer",
+                                   channel="email", text="x", email_message_id=f"<b{i}@x>")
+    return count / (time.perf_counter() - started)
 
 
 def _lookup_rate(samples: list) -> float:
     from mailin.selectors import thread_find
 
-    started = time.perf_counter()
-    for parsed in samples:
-        thread_find(parsed)
-    return len(samples) / (time.perf_counter() - started)
+    best = 0.0
+    for _round in range(3):  # best of three: the machine is shared
+        started = time.perf_counter()
+        for parsed in samples:
+            thread_find(parsed)
+        best = max(best, len(samples) / (time.perf_counter() - started))
+    return best
 
 
 def _stored_fill(count: int) -> None:
@@ -138,17 +180,22 @@ def run() -> dict:
             _lookup_rate(samples[:200])  # warm up
             empty_rate = _lookup_rate(samples)
 
-            elapsed, queries, counts = _ingest(dovecot, _mixed(primed))
+            elapsed, queries, counts, imap_rate = _ingest(dovecot, _mixed(primed))
+            figures["imap_fetch_messages_per_s"] = round(imap_rate, 1)
             figures["mixed_messages"] = MIXED
             figures["mixed_outcomes"] = counts
             figures["mixed_messages_per_s"] = round(MIXED / elapsed, 1)
             figures["mixed_queries_per_message"] = round(queries / MIXED, 1)
 
-            elapsed, queries, counts = _ingest(dovecot, [_new(i, "o") for i in range(NEW_ONLY)])
+            elapsed, queries, counts, _imap = _ingest(
+                dovecot, [_new(i, "o") for i in range(NEW_ONLY)])
             figures["new_messages_per_s"] = round(NEW_ONLY / elapsed, 1)
             figures["new_queries_per_message"] = round(queries / NEW_ONLY, 1)
             figures["new_outcomes"] = counts
 
+            baseline = _orm_baseline(300)
+            figures["orm_baseline_new_tickets_per_s"] = round(baseline, 1)
+            figures["new_vs_orm_baseline_ratio"] = round(figures["new_messages_per_s"] / baseline, 3)
             _stored_fill(STORED)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

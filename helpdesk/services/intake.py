@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from helpdesk.incidents.services import incident_link_new_ticket
 from helpdesk.models import AuthorKind, Message, Queue, Status, Ticket
@@ -22,6 +24,7 @@ from helpdesk.services.events import (
     ticket_changed_emit,
     ticket_event_record,
 )
+from helpdesk.services.replies import ticket_notify
 from helpdesk.services.timeline import IncomingFile, message_append
 from helpdesk.sla import services as sla
 from helpdesk.triage.services import triage_decide
@@ -120,6 +123,27 @@ def _ticket_open(inbound: Inbound, text: str) -> Ticket:
     return ticket
 
 
+_SECRET_NAMES = {
+    "password": _lazy("una contraseña"),
+    "pin": _lazy("un PIN"),
+    "puk": _lazy("un código PUK"),
+    "card": _lazy("un número de tarjeta"),
+    "cvv": _lazy("un código de seguridad de tarjeta"),
+}
+
+
+def redaction_notice_send(ticket: Ticket, kinds: Sequence[str]) -> None:
+    """Tell the customer, on their channel, that we hid a secret and why (seed 001)."""
+    with translation.override(ticket.language or "es"):
+        names = ", ".join(str(_SECRET_NAMES.get(kind, kind)) for kind in kinds)
+        text = _(
+            "Por tu seguridad ocultamos %(what)s de tu mensaje: nunca envíes contraseñas, PIN "
+            "ni datos de tarjeta por correo o chat. Si necesitas cambiar tu contraseña, "
+            "solo el administrador de tu cuenta puede hacerlo."
+        ) % {"what": names}
+    ticket_notify(ticket, text=text, automatic=True)
+
+
 def intake_receive(inbound: Inbound) -> IntakeResult:
     """Record one inbound customer message; open and triage a ticket when it starts one.
 
@@ -127,7 +151,8 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
     - atomic: the ticket, the message, its files, events and SLA changes commit together;
     - idempotent: the same email Message-ID, or the same chat client id on a ticket, is stored
       once; a repeat returns the first message with `duplicate=True` and writes nothing;
-    - secrets (passwords, PINs, PUK, cards, CVV) are redacted before anything is stored;
+    - secrets (passwords, PINs, PUK, cards, CVV) are redacted before anything is stored, and an
+      automatic notice on the customer's channel says what was hidden and why;
     - realtime events (`message.added`, `ticket.changed`) are sent only after commit.
     """
     text = (inbound.text or "").strip()
@@ -187,6 +212,8 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 sla.sla_customer_messaged(ticket, now=now)
             message_added_emit(message)
             ticket_changed_emit(ticket, "created" if created else "message")
+            if redaction.changed:
+                redaction_notice_send(ticket, redaction.kinds)
     except IntegrityError:
         # A concurrent delivery of the same message won the unique constraint.
         if existing := _existing(inbound):

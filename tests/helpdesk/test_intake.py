@@ -47,6 +47,9 @@ def test_followup_gets_next_seq_and_redacts_secrets(queues):
     assert follow.message.seq == 2
     assert "Secreta123" not in follow.message.text
     assert follow.redacted == ("password",)
+    notice = Message.objects.get(ticket=first.ticket, seq=3)
+    assert notice.author_kind == "system" and notice.automatic and not notice.internal
+    assert "ocultamos una contraseña" in notice.text
     again = intake_receive(
         Inbound(
             channel="chat",
@@ -56,6 +59,7 @@ def test_followup_gets_next_seq_and_redacts_secrets(queues):
         )
     )
     assert again.duplicate and again.message.seq == 2
+    assert Message.objects.filter(ticket=first.ticket).count() == 3
 
 
 def test_empty_message_writes_nothing(queues):

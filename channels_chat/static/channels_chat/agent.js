@@ -5,7 +5,7 @@
  *   hd:ticket   detail = {change, ticket}            (ticket.changed from any channel)
  *   hd:message  detail = message frame                (a new timeline message, any channel)
  *   hd:chat     detail = conversation summary         (a chat changed state)
- * and, when `#ticket-list` holds rows `[data-ticket-id]`, marks the changed row with
+ * and, when `#ticket-list` holds rows `[data-ticket-id=ID]` or `[data-ticket=REF]`, marks the changed row with
  * `.hd-updated` and fills its `[data-field=status|assignee|queue]`; tickets it does not list
  * are announced in `#chat-new-tickets` with a reload link.
  */
@@ -245,7 +245,7 @@
   function onTicket(f) {
     emit("hd:ticket", {change: f.change, ticket: f.ticket});
     var list = document.getElementById("ticket-list");
-    var row = list && list.querySelector('[data-ticket-id="' + f.ticket.id + '"]');
+    var row = list && list.querySelector('[data-ticket-id="' + f.ticket.id + '"], [data-ticket="' + CSS.escape(f.ticket.reference) + '"]');
     if (row) {
       row.classList.add("hd-updated");
       ["status", "assignee", "queue"].forEach(function (field) {
