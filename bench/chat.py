@@ -29,8 +29,12 @@ SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "8"))
 CONNECT_CONCURRENCY = 40
 ORIGIN = "http://127.0.0.1"  # type: ignore[assignment]
 DAPHNE_ENV = {
-    "CHAT_BENCH_RELAY": "1", "CHAT_RATE_PER_SECOND": "1000", "CHAT_RATE_BURST": "1000",
-    "CHAT_TICK_SECONDS": "30", "CHAT_CHECK_FRAMES": "0", "LOG_LEVEL": "WARNING",
+    "CHAT_BENCH_RELAY": "1",
+    "CHAT_RATE_PER_SECOND": "1000",
+    "CHAT_RATE_BURST": "1000",
+    "CHAT_TICK_SECONDS": "30",
+    "CHAT_CHECK_FRAMES": "0",
+    "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "600",
 }
 
@@ -57,14 +61,14 @@ def agents_create(count: int) -> list[tuple[int, str]]:
         [user_model(username=f"bench{i}", password="!", is_active=True) for i in range(count)]
     )
     AgentProfile.objects.bulk_create(
-        [AgentProfile(user=u, chat_capacity=1, presence="away", display_name=f"Agente {i}")
-         for i, u in enumerate(users)]
+        [
+            AgentProfile(user=u, chat_capacity=1, presence="away", display_name=f"Agente {i}")
+            for i, u in enumerate(users)
+        ]
     )
     technical = Queue.objects.get(slug="technical")
     technical.members.add(*users)
-    tokens = Token.objects.bulk_create(
-        [Token(user=u, key=Token.generate_key()) for u in users]
-    )
+    tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
     return [(t.user.pk, t.key) for t in tokens]
 
 
@@ -114,24 +118,38 @@ class Run:
             future.set_result(None)
 
 
-async def chat_pairs(urls: tuple[str, str], agents: list[tuple[int, str]], run: Run
-                     ) -> list[tuple[Side, Side, int]]:
+async def chat_pairs(
+    urls: tuple[str, str], agents: list[tuple[int, str]], run: Run
+) -> list[tuple[Side, Side, int]]:
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
     async def one(index: int, token: str) -> tuple[Side, Side, int]:
         async with gate:
             customer_url, agent_url = urls[index % 2], urls[(index + 1) % 2]
-            agent = Side(await connect(f"{agent_url}/ws/agent/?token={token}&scope=own",
-                                       max_queue=None, origin=ORIGIN), run)
+            agent = Side(
+                await connect(
+                    f"{agent_url}/ws/agent/?token={token}&scope=own", max_queue=None, origin=ORIGIN
+                ),
+                run,
+            )
             ready = agent.wait("ready")
             asyncio.create_task(agent.reader())
             await ready
-            customer = Side(await connect(f"{customer_url}/ws/chat/", max_queue=None, origin=ORIGIN), run)
+            customer = Side(
+                await connect(f"{customer_url}/ws/chat/", max_queue=None, origin=ORIGIN), run
+            )
             welcome = customer.wait("welcome")
             asyncio.create_task(customer.reader())
-            await customer.ws.send(json.dumps({
-                "type": "hello", "name": f"Cliente {index}", "email": f"c{index}@bench.example",
-                "topic": "No tengo señal en mi celular desde ayer"}))
+            await customer.ws.send(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "name": f"Cliente {index}",
+                        "email": f"c{index}@bench.example",
+                        "topic": "No tengo señal en mi celular desde ayer",
+                    }
+                )
+            )
             conversation = (await welcome)["conversation"]
             assigned = customer.wait("assigned")
             await agent.ws.send(json.dumps({"type": "accept", "conversation": conversation}))
@@ -141,16 +159,25 @@ async def chat_pairs(urls: tuple[str, str], agents: list[tuple[int, str]], run: 
     return list(await asyncio.gather(*(one(i, token) for i, (_, token) in enumerate(agents))))
 
 
-async def relay_pairs(urls: tuple[str, str], count: int, run: Run
-                      ) -> list[tuple[Side, Side, int]]:
+async def relay_pairs(urls: tuple[str, str], count: int, run: Run) -> list[tuple[Side, Side, int]]:
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
     async def one(index: int) -> tuple[Side, Side, int]:
         async with gate:
-            customer = Side(await connect(f"{urls[index % 2]}/ws/bench/relay/?pair={index}",
-                                          max_queue=None, origin=ORIGIN), run)
-            agent = Side(await connect(f"{urls[(index + 1) % 2]}/ws/bench/relay/?pair={index}",
-                                       max_queue=None, origin=ORIGIN), run)
+            customer = Side(
+                await connect(
+                    f"{urls[index % 2]}/ws/bench/relay/?pair={index}", max_queue=None, origin=ORIGIN
+                ),
+                run,
+            )
+            agent = Side(
+                await connect(
+                    f"{urls[(index + 1) % 2]}/ws/bench/relay/?pair={index}",
+                    max_queue=None,
+                    origin=ORIGIN,
+                ),
+                run,
+            )
             asyncio.create_task(customer.reader())
             asyncio.create_task(agent.reader())
             return customer, agent, index
@@ -165,8 +192,9 @@ def frame_for(kind: str, client_id: str, conversation: int) -> str:
     return json.dumps(frame)
 
 
-async def paced(pairs: list[tuple[Side, Side, int]], run: Run, rate: float,
-                seconds: float) -> dict[str, Any]:
+async def paced(
+    pairs: list[tuple[Side, Side, int]], run: Run, rate: float, seconds: float
+) -> dict[str, Any]:
     """`rate` messages/s in total, alternating direction per pair, for `seconds`."""
     interval = len(pairs) / rate
     started = time.perf_counter()
@@ -186,13 +214,17 @@ async def paced(pairs: list[tuple[Side, Side, int]], run: Run, rate: float,
     await asyncio.sleep(2.0)  # let the last deliveries land
     elapsed = time.perf_counter() - started
     lost = len(run.sent)
-    return {"sent": run.count + lost, "delivered": run.count, "undelivered_after_2s": lost,
-            "messages_per_s": round(run.count / max(elapsed - 2.0, 0.001), 1),
-            "p50_ms": percentile(run.latencies, 0.5), "p99_ms": percentile(run.latencies, 0.99)}
+    return {
+        "sent": run.count + lost,
+        "delivered": run.count,
+        "undelivered_after_2s": lost,
+        "messages_per_s": round(run.count / max(elapsed - 2.0, 0.001), 1),
+        "p50_ms": percentile(run.latencies, 0.5),
+        "p99_ms": percentile(run.latencies, 0.99),
+    }
 
 
-async def saturate(pairs: list[tuple[Side, Side, int]], run: Run,
-                   seconds: float) -> dict[str, Any]:
+async def saturate(pairs: list[tuple[Side, Side, int]], run: Run, seconds: float) -> dict[str, Any]:
     """Closed loop: each pair sends its next message once the previous one arrived."""
     started = time.perf_counter()
 
@@ -213,13 +245,18 @@ async def saturate(pairs: list[tuple[Side, Side, int]], run: Run,
 
     await asyncio.gather(*(pair_loop(i, *pair) for i, pair in enumerate(pairs)))
     elapsed = time.perf_counter() - started
-    return {"delivered": run.count, "messages_per_s": round(run.count / elapsed, 1),
-            "p50_ms": percentile(run.latencies, 0.5), "p99_ms": percentile(run.latencies, 0.99)}
+    return {
+        "delivered": run.count,
+        "messages_per_s": round(run.count / elapsed, 1),
+        "p50_ms": percentile(run.latencies, 0.5),
+        "p99_ms": percentile(run.latencies, 0.99),
+    }
 
 
 async def close_all(pairs: list[tuple[Side, Side, int]]) -> None:
-    await asyncio.gather(*(side.ws.close() for pair in pairs for side in pair[:2]),
-                         return_exceptions=True)
+    await asyncio.gather(
+        *(side.ws.close() for pair in pairs for side in pair[:2]), return_exceptions=True
+    )
 
 
 async def measure(urls: tuple[str, str], agents: list[tuple[int, str]]) -> dict[str, Any]:
@@ -266,7 +303,10 @@ def run() -> dict[str, Any]:
     relay_sat = figures["relay_saturation"]["messages_per_s"]
     paced_chat = figures["chat_paced"]
     return {
-        "pairs": PAIRS, "sockets": PAIRS * 2, "target_rate": RATE, "seconds": SECONDS,
+        "pairs": PAIRS,
+        "sockets": PAIRS * 2,
+        "target_rate": RATE,
+        "seconds": SECONDS,
         **figures,
         "messages_stored": stored,
         "throughput_ratio_vs_relay": round(chat_sat / relay_sat, 3) if relay_sat else None,

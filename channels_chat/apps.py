@@ -15,7 +15,8 @@ def channel_layer_timeouts_fix(layers: dict) -> None:
         config = layer.setdefault("CONFIG", {})
         config["hosts"] = [
             {"address": host, "socket_timeout": LAYER_SOCKET_TIMEOUT}
-            if isinstance(host, str) else host
+            if isinstance(host, str)
+            else host
             for host in config.get("hosts", [])
         ]
 

@@ -34,8 +34,9 @@ def conversation_key(conversation_id: int) -> str:
 def _client(url: str) -> Any:
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
-                                health_check_interval=10)
+    return redis.Redis.from_url(
+        url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=10
+    )
 
 
 def _redis() -> Any:
@@ -59,7 +60,8 @@ def lease_open(key: str, channel: str) -> None:
     from channels_chat.models import SocketLease
 
     SocketLease.objects.update_or_create(
-        channel=channel, defaults={"key": key, "expires_at": timezone.now() + timedelta(seconds=ttl)}
+        channel=channel,
+        defaults={"key": key, "expires_at": timezone.now() + timedelta(seconds=ttl)},
     )
 
 
@@ -99,7 +101,8 @@ def lease_counts(keys: Iterable[str]) -> dict[str, int]:
 
     rows = (
         SocketLease.objects.filter(key__in=keys, expires_at__gt=timezone.now())
-        .values("key").annotate(n=Count("id"))
+        .values("key")
+        .annotate(n=Count("id"))
     )
     found = {row["key"]: row["n"] for row in rows}
     return {key: found.get(key, 0) for key in keys}

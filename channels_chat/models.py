@@ -26,22 +26,34 @@ class Conversation(models.Model):
     )
     queue = models.ForeignKey("helpdesk.Queue", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(
-        _("estado"), max_length=12, choices=ConversationState.choices,
+        _("estado"),
+        max_length=12,
+        choices=ConversationState.choices,
         default=ConversationState.WAITING,
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="chat_conversations", verbose_name=_("agente"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_conversations",
+        verbose_name=_("agente"),
     )
     # The agent the routing currently proposes this waiting chat to.
     offered_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     offered_at = models.DateTimeField(null=True, blank=True)
     # A transfer to one named agent: only that agent (or a supervisor) may accept.
     transfer_agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # sha256 of the customer's resume token; the token itself is never stored.

@@ -1,16 +1,39 @@
-"""The chat wire contract: every frame either side may send, as TypedDicts, and its validation.
+"""The chat wire contract: error codes, validation of frames against `channels_chat.frames`.
 
 Pure: no Django, no I/O. Consumers parse client frames with `client_frame_parse` and the test
 suite checks every frame the server sends with `server_frame_problems`. `docs/chat-protocol.md`
 is the prose reference of the same contract.
 """
 
-
-
 import json
 import types
 import typing
-from typing import Any, Literal, NotRequired, TypedDict, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
+
+from channels_chat.frames import (
+    AGENT_FRAMES,
+    CUSTOMER_FRAMES,
+    CUSTOMER_SERVER_TYPES,
+    MESSAGE_FROM,
+    SERVER_FRAMES,
+    MessageFrame,
+)
+
+__all__ = [
+    "AGENT_FRAMES",
+    "CUSTOMER_FRAMES",
+    "CUSTOMER_SERVER_TYPES",
+    "ERROR_CODES",
+    "SERVER_FRAMES",
+    "ProtocolError",
+    "client_frame_parse",
+    "client_id_store",
+    "client_id_wire",
+    "error_frame",
+    "message_frame",
+    "server_frame_problems",
+    "typeddict_problems",
+]
 
 # --- Error codes -------------------------------------------------------------------------------
 
@@ -35,16 +58,6 @@ ERROR_CODES = {
     "empty": "El mensaje está vacío.",
     "server_error": "Error interno; vuelve a intentarlo.",
 }
-ErrorCode = Literal[
-    "bad_json", "bad_frame", "unknown_type", "missing_field", "invalid_field", "too_large",
-    "rate_limited", "not_started", "already_started", "resume_invalid", "resume_expired",
-    "unauthenticated", "forbidden", "not_found", "conversation_ended", "not_waiting",
-    "capacity_full", "empty", "server_error",
-]
-State = Literal["waiting", "active", "transferred", "ended"]
-Author = Literal["customer", "agent", "system"]
-PresenceStatus = Literal["online", "away", "offline"]
-
 MAX_CLIENT_ID = 60
 MAX_NAME = 200
 MAX_TOPIC = 500
@@ -62,276 +75,6 @@ class ProtocolError(ValueError):
     def frame(self) -> dict[str, Any]:
         return error_frame(self.code, str(self), client_id=self.client_id)
 
-
-# --- Client -> server: customer ----------------------------------------------------------------
-
-
-class HelloNew(TypedDict):
-    type: Literal["hello"]
-    name: str
-    email: str
-    topic: NotRequired[str]
-    queue: NotRequired[str]
-    language: NotRequired[str]
-
-
-class HelloResume(TypedDict):
-    type: Literal["hello"]
-    resume: str
-    after: int
-
-
-class CustomerMessage(TypedDict):
-    type: Literal["message"]
-    id: str
-    text: str
-
-
-class CustomerTyping(TypedDict):
-    type: Literal["typing"]
-    active: NotRequired[bool]
-
-
-class Ping(TypedDict):
-    type: Literal["ping"]
-
-
-class Leave(TypedDict):
-    """The customer ends the chat from the widget."""
-
-    type: Literal["leave"]
-
-
-# --- Client -> server: agent -------------------------------------------------------------------
-
-
-class Accept(TypedDict):
-    type: Literal["accept"]
-    conversation: int
-
-
-class AgentMessage(TypedDict):
-    type: Literal["message"]
-    conversation: int
-    id: str
-    text: str
-    internal: NotRequired[bool]
-
-
-class AgentTyping(TypedDict):
-    type: Literal["typing"]
-    conversation: int
-    active: NotRequired[bool]
-
-
-class Transfer(TypedDict):
-    type: Literal["transfer"]
-    conversation: int
-    queue: NotRequired[str]
-    agent: NotRequired[int]
-    note: NotRequired[str]
-
-
-class Close(TypedDict):
-    type: Literal["close"]
-    conversation: int
-
-
-class PresenceSet(TypedDict):
-    type: Literal["presence"]
-    status: PresenceStatus
-
-
-class History(TypedDict):
-    type: Literal["history"]
-    conversation: int
-    after: NotRequired[int]
-
-
-CUSTOMER_FRAMES: dict[str, tuple[type, ...]] = {
-    "hello": (HelloResume, HelloNew),
-    "message": (CustomerMessage,),
-    "typing": (CustomerTyping,),
-    "ping": (Ping,),
-    "leave": (Leave,),
-}
-AGENT_FRAMES: dict[str, tuple[type, ...]] = {
-    "accept": (Accept,),
-    "message": (AgentMessage,),
-    "typing": (AgentTyping,),
-    "transfer": (Transfer,),
-    "close": (Close,),
-    "presence": (PresenceSet,),
-    "history": (History,),
-    "ping": (Ping,),
-}
-
-# --- Server -> client --------------------------------------------------------------------------
-
-
-class Welcome(TypedDict):
-    type: Literal["welcome"]
-    conversation: int
-    ticket: str
-    resume: str
-    queue: str
-    queue_name: str
-    position: int | None
-    state: State
-    agent: str | None
-    offline: bool
-    after: int
-
-
-class Waiting(TypedDict):
-    type: Literal["waiting"]
-    conversation: int
-    queue: str
-    position: int
-    agents_online: int
-
-
-class Assigned(TypedDict):
-    type: Literal["assigned"]
-    conversation: int
-    agent: str
-
-
-class Transferred(TypedDict):
-    type: Literal["transferred"]
-    conversation: int
-    queue: str
-    queue_name: str
-
-
-class Offline(TypedDict):
-    type: Literal["offline"]
-    conversation: int
-    email: bool
-
-
-class Closed(TypedDict):
-    type: Literal["closed"]
-    conversation: int
-    by: Author
-
-
-class MessageFrame(TypedDict):
-    type: Literal["message"]
-    conversation: int | None
-    ticket: str
-    seq: int
-    id: str | None
-    # "from" is a keyword; see MESSAGE_FROM below.
-    name: str
-    text: str
-    at: str
-    internal: NotRequired[bool]
-
-
-class Ack(TypedDict):
-    type: Literal["ack"]
-    id: str
-    seq: int
-    duplicate: bool
-
-
-class Typing(TypedDict):
-    type: Literal["typing"]
-    conversation: int
-    name: str
-    active: bool
-
-
-class Pong(TypedDict):
-    type: Literal["pong"]
-
-
-class Error(TypedDict):
-    type: Literal["error"]
-    code: ErrorCode
-    message: str
-    id: NotRequired[str]
-
-
-class ConversationSummary(TypedDict):
-    id: int
-    ticket: str
-    ticket_id: int
-    subject: str
-    queue: str
-    state: State
-    agent: int | None
-    agent_name: str | None
-    offered_to: int | None
-    customer: str
-    email: str
-    waiting_since: str
-    offline: bool
-    customer_online: bool
-
-
-class ConversationFrame(TypedDict):
-    type: Literal["conversation"]
-    conversation: ConversationSummary
-
-
-class Ready(TypedDict):
-    type: Literal["ready"]
-    agent: int
-    name: str
-    presence: PresenceStatus
-    capacity: int
-    queues: list[str]
-    conversations: list[ConversationSummary]
-
-
-class HistoryFrame(TypedDict):
-    type: Literal["history"]
-    conversation: int
-    ticket: str
-    messages: list[dict]
-
-
-class PresenceFrame(TypedDict):
-    type: Literal["presence"]
-    agent: int
-    status: PresenceStatus
-    effective: PresenceStatus
-    capacity: int
-    active: int
-
-
-class TicketFrame(TypedDict):
-    type: Literal["ticket"]
-    change: str
-    ticket: dict
-
-
-SERVER_FRAMES: dict[str, type] = {
-    "welcome": Welcome,
-    "waiting": Waiting,
-    "assigned": Assigned,
-    "transferred": Transferred,
-    "offline": Offline,
-    "closed": Closed,
-    "message": MessageFrame,
-    "ack": Ack,
-    "typing": Typing,
-    "pong": Pong,
-    "error": Error,
-    "conversation": ConversationFrame,
-    "ready": Ready,
-    "history": HistoryFrame,
-    "presence": PresenceFrame,
-    "ticket": TicketFrame,
-}
-# Frames a customer socket may receive; the rest are agent-only.
-CUSTOMER_SERVER_TYPES = frozenset(
-    {"welcome", "waiting", "assigned", "transferred", "offline", "closed", "message", "ack",
-     "typing", "pong", "error"}
-)
-MESSAGE_FROM = ("customer", "agent", "system")
 
 # --- Type checking of plain JSON values against the TypedDicts above -------------------------
 
@@ -373,8 +116,11 @@ def typeddict_problems(value: Any, spec: Any, where: str = "frame") -> list[str]
     if not isinstance(value, dict):
         return [f"{where}: expected an object"]
     hints = typing.get_type_hints(spec)
-    problems = [f"{where}.{key}: missing" for key in hints
-                if key in spec.__required_keys__ and key not in value]
+    problems = [
+        f"{where}.{key}: missing"
+        for key in hints
+        if key in spec.__required_keys__ and key not in value
+    ]
     for key, item in value.items():
         if key not in hints:
             if not (spec is MessageFrame and key == "from"):
@@ -412,8 +158,14 @@ def _limits_check(frame: dict[str, Any], max_text: int) -> None:
             raise ProtocolError("empty", client_id=client_id)
         if len(frame["text"]) > max_text:
             raise ProtocolError("too_large", client_id=client_id)
-    for key, limit in (("name", MAX_NAME), ("email", 254), ("topic", MAX_TOPIC),
-                       ("note", MAX_NOTE), ("resume", 128), ("queue", 50)):
+    for key, limit in (
+        ("name", MAX_NAME),
+        ("email", 254),
+        ("topic", MAX_TOPIC),
+        ("note", MAX_NOTE),
+        ("resume", 128),
+        ("queue", 50),
+    ):
         if isinstance(frame.get(key), str) and len(frame[key]) > limit:
             raise ProtocolError("invalid_field", f"«{key}» es demasiado largo.")
     for key in ("after", "conversation", "agent"):
@@ -427,8 +179,9 @@ def _limits_check(frame: dict[str, Any], max_text: int) -> None:
         raise ProtocolError("missing_field", "Indica «queue», «agent» o ambos.")
 
 
-def client_frame_parse(raw: str | bytes | None, table: dict[str, tuple[type, ...]], *,
-                       max_bytes: int, max_text: int) -> dict[str, Any]:
+def client_frame_parse(
+    raw: str | bytes | None, table: dict[str, tuple[type, ...]], *, max_bytes: int, max_text: int
+) -> dict[str, Any]:
     """Decode and validate one client frame against `table` (CUSTOMER_FRAMES or AGENT_FRAMES).
 
     Raises ProtocolError with the code the client gets back. Never touches storage.
@@ -468,8 +221,11 @@ def client_frame_parse(raw: str | bytes | None, table: dict[str, tuple[type, ...
 
 
 def error_frame(code: str, message: str = "", *, client_id: str | None = None) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "error", "code": code,
-                             "message": message or ERROR_CODES.get(code, code)}
+    frame: dict[str, Any] = {
+        "type": "error",
+        "code": code,
+        "message": message or ERROR_CODES.get(code, code),
+    }
     if client_id:
         frame["id"] = client_id
     return frame
@@ -490,8 +246,9 @@ def client_id_wire(stored: str | None) -> str | None:
     return stored
 
 
-def message_frame(payload: dict[str, Any], conversation: int | None, *,
-                  with_internal: bool) -> dict[str, Any]:
+def message_frame(
+    payload: dict[str, Any], conversation: int | None, *, with_internal: bool
+) -> dict[str, Any]:
     """Translate helpdesk.services.events.message_payload into the wire `message` frame."""
     frame: dict[str, Any] = {
         "type": "message",

@@ -53,7 +53,8 @@ def conversation_summary(conversation: Conversation) -> dict[str, Any]:
 def conversation_get(conversation_id: int) -> Conversation | None:
     return (
         Conversation.objects.select_related("ticket", "queue", "agent__agent_profile")
-        .filter(pk=conversation_id).first()
+        .filter(pk=conversation_id)
+        .first()
     )
 
 
@@ -74,20 +75,27 @@ def conversations_for_agent(user: Any) -> list[Conversation]:
     queue_ids = [queue.pk for queue in agent_queues(user)]
     return list(
         Conversation.objects.select_related("ticket", "queue", "agent__agent_profile")
-        .filter(Q(agent=user, state=ConversationState.ACTIVE)
-                | Q(queue_id__in=queue_ids, state__in=WAITING_STATES))
+        .filter(
+            Q(agent=user, state=ConversationState.ACTIVE)
+            | Q(queue_id__in=queue_ids, state__in=WAITING_STATES)
+        )
         .order_by("waiting_since", "pk")
     )
 
 
 def queue_position(conversation: Conversation) -> int:
     """1 for the next chat to be served in its queue."""
-    ahead = Conversation.objects.filter(
-        queue_id=conversation.queue_id, state__in=WAITING_STATES,
-    ).filter(
-        Q(waiting_since__lt=conversation.waiting_since)
-        | Q(waiting_since=conversation.waiting_since, pk__lt=conversation.pk)
-    ).count()
+    ahead = (
+        Conversation.objects.filter(
+            queue_id=conversation.queue_id,
+            state__in=WAITING_STATES,
+        )
+        .filter(
+            Q(waiting_since__lt=conversation.waiting_since)
+            | Q(waiting_since=conversation.waiting_since, pk__lt=conversation.pk)
+        )
+        .count()
+    )
     return ahead + 1
 
 
@@ -113,21 +121,24 @@ class AgentLoad:
 def agent_loads(users: Any) -> list[AgentLoad]:
     users = list(
         users.select_related("agent_profile").annotate(
-            n_active=Count("chat_conversations",
-                           filter=Q(chat_conversations__state=ConversationState.ACTIVE))
+            n_active=Count(
+                "chat_conversations", filter=Q(chat_conversations__state=ConversationState.ACTIVE)
+            )
         )
     )
     counts = leases.lease_counts(leases.agent_key(user.pk) for user in users)
     result = []
     for user in users:
         profile = getattr(user, "agent_profile", None)
-        result.append(AgentLoad(
-            user=user,
-            presence=profile.presence if profile else Presence.OFFLINE,
-            sockets=counts.get(leases.agent_key(user.pk), 0),
-            active=user.n_active,
-            capacity=profile.chat_capacity if profile else 0,
-        ))
+        result.append(
+            AgentLoad(
+                user=user,
+                presence=profile.presence if profile else Presence.OFFLINE,
+                sockets=counts.get(leases.agent_key(user.pk), 0),
+                active=user.n_active,
+                capacity=profile.chat_capacity if profile else 0,
+            )
+        )
     return result
 
 
@@ -139,8 +150,9 @@ def agent_load(user: Any) -> AgentLoad:
     return agent_loads(get_user_model().objects.filter(pk=user.pk))[0]
 
 
-def messages_after(ticket_id: int, after: int, *, upto: int | None = None,
-                   include_internal: bool = False) -> list[dict[str, Any]]:
+def messages_after(
+    ticket_id: int, after: int, *, upto: int | None = None, include_internal: bool = False
+) -> list[dict[str, Any]]:
     """Timeline payloads with seq > after (and <= upto), in order."""
     query = Message.objects.select_related("ticket").filter(ticket_id=ticket_id, seq__gt=after)
     if upto is not None:

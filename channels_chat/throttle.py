@@ -9,8 +9,9 @@ from collections.abc import Callable
 class TokenBucket:
     """Allows `burst` frames at once and `rate` frames per second sustained."""
 
-    def __init__(self, rate: float, burst: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = rate
         self.burst = burst
         self.tokens = burst

@@ -23,15 +23,22 @@ from helpdesk.permissions import is_agent, is_supervisor
 
 def demo(request: HttpRequest) -> HttpResponse:
     """A host page with the one-tag embed, to try the widget."""
-    return render(request, "channels_chat/demo.html",
-                  {"script_url": request.build_absolute_uri(static("channels_chat/widget.js"))})
+    return render(
+        request,
+        "channels_chat/demo.html",
+        {"script_url": request.build_absolute_uri(static("channels_chat/widget.js"))},
+    )
 
 
 def _load_json(load: AgentLoad) -> dict[str, Any]:
     return {
-        "id": load.user.pk, "username": load.user.get_username(),
-        "name": agent_display(load.user), "presence": load.presence,
-        "effective": load.effective, "capacity": load.capacity, "active": load.active,
+        "id": load.user.pk,
+        "username": load.user.get_username(),
+        "name": agent_display(load.user),
+        "presence": load.presence,
+        "effective": load.effective,
+        "capacity": load.capacity,
+        "active": load.active,
         "queues": [queue.slug for queue in load.user.queues.all()],
     }
 
@@ -75,8 +82,18 @@ class CannedListView(APIView):
             raise PermissionDenied
         queue_ids = [queue.pk for queue in agent_queues(request.user)]
         rows = CannedResponse.objects.filter(Q(queue__isnull=True) | Q(queue_id__in=queue_ids))
-        return Response({"canned": [
-            {"id": row.pk, "title": row.title, "shortcut": row.shortcut, "body": row.body,
-             "language": row.language, "queue": row.queue.slug if row.queue_id else None}
-            for row in rows.select_related("queue")
-        ]})
+        return Response(
+            {
+                "canned": [
+                    {
+                        "id": row.pk,
+                        "title": row.title,
+                        "shortcut": row.shortcut,
+                        "body": row.body,
+                        "language": row.language,
+                        "queue": row.queue.slug if row.queue else None,
+                    }
+                    for row in rows.select_related("queue")
+                ]
+            }
+        )

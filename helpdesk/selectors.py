@@ -75,10 +75,16 @@ def ticket_page(
     position = cursor_decode(cursor) if cursor else None
     if position is not None:
         created, pk = position
+        # The plain bound (>= / <=) lets the database start an index range scan at the cursor;
+        # the OR alone would make it walk from the first row on every page.
         if filters.oldest_first:
-            queryset = queryset.filter(Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk))
+            queryset = queryset.filter(created_at__gte=created).filter(
+                Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk)
+            )
         else:
-            queryset = queryset.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+            queryset = queryset.filter(created_at__lte=created).filter(
+                Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk)
+            )
     order = ("created_at", "id") if filters.oldest_first else ("-created_at", "-id")
     rows = list(queryset.order_by(*order)[: size + 1])
     next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None

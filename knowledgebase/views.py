@@ -57,7 +57,7 @@ def kb_area(request: HttpRequest, area: str) -> HttpResponse:
             "area": area,
             "label": Category(area).label,
             "sections": areas[0]["sections"] if areas else [],
-            "form": SearchForm(initial={"area": area}),
+            "form": SearchForm(),
         },
     )
 

@@ -54,8 +54,10 @@ def _agent_start(user: Any) -> dict[str, Any]:
 
 def _conversation_of(ticket_id: int) -> int | None:
     return (
-        Conversation.objects.filter(ticket_id=ticket_id).order_by("-pk")
-        .values_list("pk", flat=True).first()
+        Conversation.objects.filter(ticket_id=ticket_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
 
 
@@ -86,11 +88,17 @@ class AgentConsumer(ChatSocket):
         await self.lease(leases.agent_key(self.user.pk))
         for summary in start["conversations"]:
             await self._track(summary)
-        await self.send_frame({
-            "type": "ready", "agent": self.user.pk, "name": self.name,
-            "presence": start["presence"], "capacity": start["capacity"],
-            "queues": start["queues"], "conversations": start["conversations"],
-        })
+        await self.send_frame(
+            {
+                "type": "ready",
+                "agent": self.user.pk,
+                "name": self.name,
+                "presence": start["presence"],
+                "capacity": start["capacity"],
+                "queues": start["queues"],
+                "conversations": start["conversations"],
+            }
+        )
 
     async def _track(self, summary: dict[str, Any]) -> None:
         conversation = summary["id"]
@@ -115,27 +123,47 @@ class AgentConsumer(ChatSocket):
             if frame["conversation"] not in self.active:
                 await self.leave(group)
             raise
-        await self._track({"id": conversation.pk, "ticket_id": conversation.ticket_id,
-                           "agent": self.user.pk, "state": conversation.state})
+        await self._track(
+            {
+                "id": conversation.pk,
+                "ticket_id": conversation.ticket_id,
+                "agent": self.user.pk,
+                "state": conversation.state,
+            }
+        )
 
     async def on_message(self, frame: dict[str, Any]) -> None:
-        stored = await db(chat_reply_send)(frame["conversation"], agent=self.user,
-                                          client_id=frame["id"], text=frame["text"],
-                                          internal=bool(frame.get("internal", False)))
-        await self.send_frame({"type": "ack", "id": frame["id"], "seq": stored.seq,
-                               "duplicate": stored.duplicate})
+        stored = await db(chat_reply_send)(
+            frame["conversation"],
+            agent=self.user,
+            client_id=frame["id"],
+            text=frame["text"],
+            internal=bool(frame.get("internal", False)),
+        )
+        await self.send_frame(
+            {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}
+        )
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         conversation = frame["conversation"]
         if conversation not in self.active:
             raise ProtocolError("forbidden")
-        await self.typing_send(groups.conversation_group(conversation), conversation,
-                               self.name, bool(frame.get("active", True)), "agent")
+        await self.typing_send(
+            groups.conversation_group(conversation),
+            conversation,
+            self.name,
+            bool(frame.get("active", True)),
+            "agent",
+        )
 
     async def on_transfer(self, frame: dict[str, Any]) -> None:
-        await db(conversation_transfer)(frame["conversation"], actor=self.user,
-                                        queue=frame.get("queue"), agent_id=frame.get("agent"),
-                                        note=frame.get("note", ""))
+        await db(conversation_transfer)(
+            frame["conversation"],
+            actor=self.user,
+            queue=frame.get("queue"),
+            agent_id=frame.get("agent"),
+            note=frame.get("note", ""),
+        )
 
     async def on_close(self, frame: dict[str, Any]) -> None:
         await db(conversation_close)(frame["conversation"], by="agent", agent=self.user)
@@ -151,14 +179,19 @@ class AgentConsumer(ChatSocket):
             if not agent_may_work(self.user, conversation):
                 raise ProtocolError("forbidden")
             return conversation.ticket.reference, messages_after(
-                conversation.ticket_id, frame.get("after", 0), include_internal=True)
+                conversation.ticket_id, frame.get("after", 0), include_internal=True
+            )
 
         reference, payloads = await db(read)()
         conversation = frame["conversation"]
-        await self.send_frame({
-            "type": "history", "conversation": conversation, "ticket": reference,
-            "messages": [message_frame(p, conversation, with_internal=True) for p in payloads],
-        })
+        await self.send_frame(
+            {
+                "type": "history",
+                "conversation": conversation,
+                "ticket": reference,
+                "messages": [message_frame(p, conversation, with_internal=True) for p in payloads],
+            }
+        )
 
     # --- events ----------------------------------------------------------------------------
 
@@ -169,8 +202,9 @@ class AgentConsumer(ChatSocket):
             return
         if ticket_id not in self.tickets and data["ticket"]["channel"] == "chat":
             self.tickets[ticket_id] = await db(_conversation_of)(ticket_id)
-        await self.send_frame(message_frame(payload, self.tickets.get(ticket_id),
-                                            with_internal=True))
+        await self.send_frame(
+            message_frame(payload, self.tickets.get(ticket_id), with_internal=True)
+        )
 
     async def event_ticket_changed(self, data: dict[str, Any]) -> None:
         ticket = data["ticket"]

@@ -72,8 +72,7 @@ class ChatSocket(AsyncWebsocketConsumer):
                 log.debug("group_discard failed", exc_info=True)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        if self.check_frames and (problems := server_frame_problems(frame,
-                                                                    customer=self.customer)):
+        if self.check_frames and (problems := server_frame_problems(frame, customer=self.customer)):
             log.error("invalid server frame %s: %s", frame.get("type"), problems)
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
@@ -113,9 +112,12 @@ class ChatSocket(AsyncWebsocketConsumer):
         try:
             if not self.bucket.allow():
                 raise ProtocolError("rate_limited")
-            frame = client_frame_parse(raw, self.frames,
-                                       max_bytes=chat_int("MAX_FRAME_BYTES"),
-                                       max_text=chat_int("MAX_TEXT_CHARS"))
+            frame = client_frame_parse(
+                raw,
+                self.frames,
+                max_bytes=chat_int("MAX_FRAME_BYTES"),
+                max_text=chat_int("MAX_TEXT_CHARS"),
+            )
             await getattr(self, f"on_{frame['type']}")(frame)
         except ProtocolError as exc:
             await self.send_frame(exc.frame())
@@ -127,9 +129,11 @@ class ChatSocket(AsyncWebsocketConsumer):
                 client_id = parsed.get("id") if isinstance(parsed, dict) else None
             except ValueError:
                 pass
-            await self.send_frame(ProtocolError(
-                "server_error", client_id=client_id if isinstance(client_id, str) else None
-            ).frame())
+            await self.send_frame(
+                ProtocolError(
+                    "server_error", client_id=client_id if isinstance(client_id, str) else None
+                ).frame()
+            )
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})
@@ -144,13 +148,27 @@ class ChatSocket(AsyncWebsocketConsumer):
             return
         if self.customer and event["from"] == "customer":
             return
-        await self.send_frame({"type": "typing", "conversation": event["conversation"],
-                               "name": event["name"], "active": event["active"]})
+        await self.send_frame(
+            {
+                "type": "typing",
+                "conversation": event["conversation"],
+                "name": event["name"],
+                "active": event["active"],
+            }
+        )
 
-    async def typing_send(self, group: str, conversation: int, name: str, active: bool,
-                          sender_kind: str) -> None:
+    async def typing_send(
+        self, group: str, conversation: int, name: str, active: bool, sender_kind: str
+    ) -> None:
         # Typing is ephemeral and never stored, so it skips the after-commit event path.
-        await self.channel_layer.group_send(group, {
-            "type": "chat.typing", "conversation": conversation, "name": name,
-            "active": active, "from": sender_kind, "sender": self.channel_name,
-        })
+        await self.channel_layer.group_send(
+            group,
+            {
+                "type": "chat.typing",
+                "conversation": conversation,
+                "name": name,
+                "active": active,
+                "from": sender_kind,
+                "sender": self.channel_name,
+            },
+        )

@@ -7,6 +7,7 @@ seqs (events from several processes can overtake each other) is filled in from t
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from channels_chat import groups, leases
@@ -21,6 +22,8 @@ from channels_chat.services.conversations import (
     conversation_open,
     conversation_resume,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _welcome_state(conversation: Conversation) -> dict[str, Any]:
@@ -53,13 +56,21 @@ class CustomerConsumer(ChatSocket):
         await self.join(groups.conversation_group(conversation.pk))
         await self.lease(leases.conversation_key(conversation.pk))
         state = await db(_welcome_state)(conversation)
-        await self.send_frame({
-            "type": "welcome", "conversation": conversation.pk,
-            "ticket": conversation.ticket.reference, "resume": resume,
-            "queue": conversation.queue.slug, "queue_name": state["queue_name"],
-            "position": state["position"], "state": conversation.state,
-            "agent": state["agent"], "offline": conversation.offline, "after": after,
-        })
+        await self.send_frame(
+            {
+                "type": "welcome",
+                "conversation": conversation.pk,
+                "ticket": conversation.ticket.reference,
+                "resume": resume,
+                "queue": conversation.queue.slug,
+                "queue_name": state["queue_name"],
+                "position": state["position"],
+                "state": conversation.state,
+                "agent": state["agent"],
+                "offline": conversation.offline,
+                "after": after,
+            }
+        )
         self.cursor = after
         await self._catch_up(None)
         if conversation.state in WAITING_STATES:
@@ -73,25 +84,34 @@ class CustomerConsumer(ChatSocket):
             await self._start(conversation, frame["resume"], frame["after"])
             return
         opened = await db(conversation_open)(
-            name=frame["name"], email=frame["email"], topic=frame.get("topic", ""),
-            queue=frame.get("queue", ""), language=frame.get("language", "es"),
+            name=frame["name"],
+            email=frame["email"],
+            topic=frame.get("topic", ""),
+            queue=frame.get("queue", ""),
+            language=frame.get("language", "es"),
         )
         await self._start(opened.conversation, opened.resume, 0)
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         if self.conversation_id is None:
             raise ProtocolError("not_started", client_id=frame["id"])
-        stored = await db(chat_message_receive)(self.conversation_id, client_id=frame["id"],
-                                               text=frame["text"])
-        await self.send_frame({"type": "ack", "id": frame["id"], "seq": stored.seq,
-                               "duplicate": stored.duplicate})
+        stored = await db(chat_message_receive)(
+            self.conversation_id, client_id=frame["id"], text=frame["text"]
+        )
+        await self.send_frame(
+            {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}
+        )
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         if self.conversation_id is None:
             raise ProtocolError("not_started")
-        await self.typing_send(groups.conversation_group(self.conversation_id),
-                               self.conversation_id, self.customer_name,
-                               bool(frame.get("active", True)), "customer")
+        await self.typing_send(
+            groups.conversation_group(self.conversation_id),
+            self.conversation_id,
+            self.customer_name,
+            bool(frame.get("active", True)),
+            "customer",
+        )
 
     async def on_leave(self, frame: dict[str, Any]) -> None:
         if self.conversation_id is None:
@@ -104,8 +124,7 @@ class CustomerConsumer(ChatSocket):
         assert self.ticket_id is not None
         payloads = await db(messages_after)(self.ticket_id, self.cursor, upto=upto)
         for payload in payloads:
-            await self.send_frame(message_frame(payload, self.conversation_id,
-                                                with_internal=False))
+            await self.send_frame(message_frame(payload, self.conversation_id, with_internal=False))
         if payloads:
             self.cursor = max(self.cursor, payloads[-1]["seq"])
         if upto is not None:
@@ -120,8 +139,7 @@ class CustomerConsumer(ChatSocket):
             return
         if seq == self.cursor + 1:
             self.cursor = seq
-            await self.send_frame(message_frame(payload, self.conversation_id,
-                                                with_internal=False))
+            await self.send_frame(message_frame(payload, self.conversation_id, with_internal=False))
             return
         await self._catch_up(seq)
 
@@ -132,19 +150,35 @@ class CustomerConsumer(ChatSocket):
         change = data["change"]
         conversation = summary["id"]
         if change == "accepted":
-            await self.send_frame({"type": "assigned", "conversation": conversation,
-                                   "agent": summary["agent_name"] or ""})
+            await self.send_frame(
+                {
+                    "type": "assigned",
+                    "conversation": conversation,
+                    "agent": summary["agent_name"] or "",
+                }
+            )
         elif change == "transferred":
-            await self.send_frame({"type": "transferred", "conversation": conversation,
-                                   "queue": summary["queue"], "queue_name": data["queue_name"]})
+            await self.send_frame(
+                {
+                    "type": "transferred",
+                    "conversation": conversation,
+                    "queue": summary["queue"],
+                    "queue_name": data["queue_name"],
+                }
+            )
             self._tick_start()
         elif change == "offline":
-            await self.send_frame({"type": "offline", "conversation": conversation,
-                                   "email": bool(summary["email"])})
+            await self.send_frame(
+                {"type": "offline", "conversation": conversation, "email": bool(summary["email"])}
+            )
         elif change == "ended":
-            await self.send_frame({"type": "closed", "conversation": conversation,
-                                   "by": data["by"] if data["by"] in ("customer", "agent")
-                                   else "system"})
+            await self.send_frame(
+                {
+                    "type": "closed",
+                    "conversation": conversation,
+                    "by": data["by"] if data["by"] in ("customer", "agent") else "system",
+                }
+            )
 
     # --- waiting ---------------------------------------------------------------------------
 
@@ -162,12 +196,17 @@ class CustomerConsumer(ChatSocket):
             try:
                 info = await db(conversation_waiting_tick)(self.conversation_id)
             except Exception:
+                log.warning("waiting tick failed", exc_info=True)
                 continue
             if info is None:
                 return
-            view = {"queue": info["queue"], "position": info["position"],
-                    "agents_online": info["agents_online"]}
+            view = {
+                "queue": info["queue"],
+                "position": info["position"],
+                "agents_online": info["agents_online"],
+            }
             if view != last:
                 last = view
-                await self.send_frame({"type": "waiting", "conversation": self.conversation_id,
-                                       **view})
+                await self.send_frame(
+                    {"type": "waiting", "conversation": self.conversation_id, **view}
+                )

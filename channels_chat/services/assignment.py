@@ -37,15 +37,16 @@ from helpdesk.services.tickets import ticket_assign, ticket_move
 def _locked(conversation_id: int) -> Conversation:
     conversation = (
         Conversation.objects.select_for_update(of=("self",))
-        .select_related("ticket", "queue", "agent").filter(pk=conversation_id).first()
+        .select_related("ticket", "queue", "agent")
+        .filter(pk=conversation_id)
+        .first()
     )
     if conversation is None:
         raise ProtocolError("not_found")
     return conversation
 
 
-def conversation_offer(conversation: Conversation,
-                       loads: list[AgentLoad] | None = None) -> bool:
+def conversation_offer(conversation: Conversation, loads: list[AgentLoad] | None = None) -> bool:
     """Offer a waiting chat to the least-loaded available agent (caller's transaction).
 
     Marks the chat offline when no agent of its queue is online. Returns whether an agent
@@ -58,8 +59,11 @@ def conversation_offer(conversation: Conversation,
     others = [load for load in candidates if load.user.pk != conversation.offered_to_id]
     if others:
         candidates = others
-    pick = min(candidates, key=lambda load: (load.active / max(load.capacity, 1), load.active,
-                                             load.user.pk), default=None)
+    pick = min(
+        candidates,
+        key=lambda load: (load.active / max(load.capacity, 1), load.active, load.user.pk),
+        default=None,
+    )
     fields = ["offered_to", "offered_at"]
     if not any(load.effective == Presence.ONLINE for load in loads) and not conversation.offline:
         conversation.offline = True
@@ -89,37 +93,43 @@ def conversation_waiting_tick(conversation_id: int) -> dict[str, Any] | None:
             conversation.save(update_fields=["offline"])
             conversation_emit(conversation, "offline")
         offer_age = timedelta(seconds=chat_setting("OFFER_TIMEOUT"))
-        offered = next((load for load in loads if load.user.pk == conversation.offered_to_id),
-                       None)
-        stale = offered is None or not offered.available or (
-            conversation.offered_at is not None and now - conversation.offered_at > offer_age
+        offered = next((load for load in loads if load.user.pk == conversation.offered_to_id), None)
+        stale = (
+            offered is None
+            or not offered.available
+            or (conversation.offered_at is not None and now - conversation.offered_at > offer_age)
         )
         if stale and any(load.available for load in loads):
             before = conversation.offered_to_id
             conversation_offer(conversation, loads)
             if conversation.offered_to_id != before:
                 conversation_emit(conversation, "offered", extra_agents=(before,))
-        return {"queue": conversation.queue.slug, "position": queue_position(conversation),
-                "agents_online": online,
-                "offline": conversation.offline}
+        return {
+            "queue": conversation.queue.slug,
+            "position": queue_position(conversation),
+            "agents_online": online,
+            "offline": conversation.offline,
+        }
 
 
 def queue_offer_waiting(agent: Any, limit: int = 20) -> int:
     """Offer unoffered waiting chats of the agent's queues now that the agent may take one."""
     queue_ids = [queue.pk for queue in agent_queues(agent)]
     pending = list(
-        Conversation.objects.filter(queue_id__in=queue_ids, state__in=WAITING_STATES,
-                                    offered_to__isnull=True)
-        .order_by("waiting_since", "pk").values_list("pk", flat=True)[:limit]
+        Conversation.objects.filter(
+            queue_id__in=queue_ids, state__in=WAITING_STATES, offered_to__isnull=True
+        )
+        .order_by("waiting_since", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
     count = 0
     for pk in pending:
         with transaction.atomic():
             conversation = _locked(pk)
-            if conversation.state in WAITING_STATES and conversation.offered_to_id is None:
-                if conversation_offer(conversation):
-                    conversation_emit(conversation, "offered")
-                    count += 1
+            waiting = conversation.state in WAITING_STATES
+            if waiting and conversation.offered_to_id is None and conversation_offer(conversation):
+                conversation_emit(conversation, "offered")
+                count += 1
     return count
 
 
@@ -148,15 +158,29 @@ def conversation_accept(conversation_id: int, *, agent: Any) -> Conversation:
         conversation.offered_to = None
         conversation.offered_at = None
         conversation.transfer_agent = None
-        conversation.save(update_fields=["agent", "state", "accepted_at", "offered_to",
-                                         "offered_at", "transfer_agent"])
+        conversation.save(
+            update_fields=[
+                "agent",
+                "state",
+                "accepted_at",
+                "offered_to",
+                "offered_at",
+                "transfer_agent",
+            ]
+        )
         ticket_assign(conversation.ticket, assignee=agent, actor=agent)
         conversation_emit(conversation, "accepted", extra_agents=(offered_before,))
     return conversation
 
 
-def conversation_transfer(conversation_id: int, *, actor: Any, queue: str | None = None,
-                          agent_id: int | None = None, note: str = "") -> Conversation:
+def conversation_transfer(
+    conversation_id: int,
+    *,
+    actor: Any,
+    queue: str | None = None,
+    agent_id: int | None = None,
+    note: str = "",
+) -> Conversation:
     """Hand a chat to another queue (the ticket moves too) or to one agent, with an internal
     note. The chat waits again and is offered in its (new) queue; atomic.
     """
@@ -176,11 +200,16 @@ def conversation_transfer(conversation_id: int, *, actor: Any, queue: str | None
         if agent_id is not None:
             target_agent = get_user_model().objects.filter(pk=agent_id, is_active=True).first()
             if target_agent is None or not target_queue.members.filter(pk=agent_id).exists():
-                raise ProtocolError("invalid_field",
-                                    _("Ese agente no pertenece a la cola de la conversación."))
+                raise ProtocolError(
+                    "invalid_field", _("Ese agente no pertenece a la cola de la conversación.")
+                )
         if note.strip():
-            ticket_reply(conversation.ticket, author=actor, internal=True,
-                         text=_("Transferencia: %(note)s") % {"note": note.strip()})
+            ticket_reply(
+                conversation.ticket,
+                author=actor,
+                internal=True,
+                text=_("Transferencia: %(note)s") % {"note": note.strip()},
+            )
         if target_queue.pk != conversation.queue_id:
             ticket_move(conversation.ticket, actor=actor, queue=target_queue)
             conversation.queue = target_queue
@@ -190,8 +219,16 @@ def conversation_transfer(conversation_id: int, *, actor: Any, queue: str | None
         conversation.transfer_agent = target_agent
         conversation.waiting_since = timezone.now()
         conversation.offered_to = None
-        conversation.save(update_fields=["queue", "agent", "state", "transfer_agent",
-                                         "waiting_since", "offered_to"])
+        conversation.save(
+            update_fields=[
+                "queue",
+                "agent",
+                "state",
+                "transfer_agent",
+                "waiting_since",
+                "offered_to",
+            ]
+        )
         ticket_assign(conversation.ticket, assignee=None, actor=actor)
         conversation_offer(conversation)
         conversation_emit(conversation, "transferred", extra_agents=(previous,))

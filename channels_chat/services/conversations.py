@@ -39,8 +39,9 @@ class Opened:
     resume: str
 
 
-def conversation_open(*, name: str, email: str, topic: str = "", queue: str = "",
-                      language: str = "es") -> Opened:
+def conversation_open(
+    *, name: str, email: str, topic: str = "", queue: str = "", language: str = "es"
+) -> Opened:
     """Start a chat: the topic becomes the ticket's first customer message (triaged by intake).
 
     Atomic: ticket, first message and conversation commit together; the chat is offered to
@@ -52,22 +53,33 @@ def conversation_open(*, name: str, email: str, topic: str = "", queue: str = ""
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         try:
-            result = intake_receive(Inbound(
-                channel="chat", text=text, name=name.strip(), email=email.strip(),
-                subject=topic.strip()[:120] or _("Chat"), language=language[:8] or "es",
-                queue_hint=hint,
-            ))
+            result = intake_receive(
+                Inbound(
+                    channel="chat",
+                    text=text,
+                    name=name.strip(),
+                    email=email.strip(),
+                    subject=topic.strip()[:120] or _("Chat"),
+                    language=language[:8] or "es",
+                    queue_hint=hint,
+                )
+            )
         except IntakeError as exc:
             raise ProtocolError(exc.code, str(exc)) from exc
         ticket = result.ticket
         conversation = Conversation.objects.create(
-            ticket=ticket, queue=ticket.queue, resume_hash=token_hash(token),
-            customer_name=name.strip()[:200], customer_email=email.strip()[:254],
-            topic=topic.strip()[:500], language=language[:8] or "es",
+            ticket=ticket,
+            queue=ticket.queue,
+            resume_hash=token_hash(token),
+            customer_name=name.strip()[:200],
+            customer_email=email.strip()[:254],
+            topic=topic.strip()[:500],
+            language=language[:8] or "es",
             waiting_since=timezone.now(),
         )
         conversation = Conversation.objects.select_related("ticket", "queue").get(
-            pk=conversation.pk)
+            pk=conversation.pk
+        )
         conversation_offer(conversation)
         conversation_emit(conversation, "offline" if conversation.offline else "opened")
     return Opened(conversation, token)
@@ -77,7 +89,8 @@ def conversation_resume(token: str) -> Conversation:
     """The conversation of a resume token; forged or expired tokens raise ProtocolError."""
     conversation = (
         Conversation.objects.select_related("ticket", "queue", "agent__agent_profile")
-        .filter(resume_hash=token_hash(token or "")).first()
+        .filter(resume_hash=token_hash(token or ""))
+        .first()
     )
     if conversation is None:
         raise ProtocolError("resume_invalid")
@@ -104,24 +117,32 @@ def chat_message_receive(conversation_id: int, *, client_id: str, text: str) -> 
         raise ProtocolError("not_found")
     stored_id = client_id_store(CUSTOMER_ID_PREFIX, client_id)
     if conversation.state == ConversationState.ENDED:
-        existing = Message.objects.filter(ticket_id=conversation.ticket_id,
-                                          client_id=stored_id).first()
+        existing = Message.objects.filter(
+            ticket_id=conversation.ticket_id, client_id=stored_id
+        ).first()
         if existing is not None:
             return Stored(existing.seq, True)
         raise ProtocolError("conversation_ended", client_id=client_id)
     try:
-        result = intake_receive(Inbound(
-            channel="chat", ticket_id=conversation.ticket_id, client_id=stored_id, text=text,
-            name=conversation.customer_name, email=conversation.customer_email,
-            language=conversation.language,
-        ))
+        result = intake_receive(
+            Inbound(
+                channel="chat",
+                ticket_id=conversation.ticket_id,
+                client_id=stored_id,
+                text=text,
+                name=conversation.customer_name,
+                email=conversation.customer_email,
+                language=conversation.language,
+            )
+        )
     except IntakeError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
     return Stored(result.message.seq, result.duplicate)
 
 
-def chat_reply_send(conversation_id: int, *, agent: Any, client_id: str, text: str,
-                    internal: bool = False) -> Stored:
+def chat_reply_send(
+    conversation_id: int, *, agent: Any, client_id: str, text: str, internal: bool = False
+) -> Stored:
     """An agent's chat turn through `ticket_reply` (idempotent on the client id).
 
     Public turns need the conversation active with this agent (or a supervisor); internal
@@ -133,8 +154,7 @@ def chat_reply_send(conversation_id: int, *, agent: Any, client_id: str, text: s
     if not agent_may_work(agent, conversation):
         raise ProtocolError("forbidden", client_id=client_id)
     stored_id = client_id_store(AGENT_ID_PREFIX, client_id)
-    existing = Message.objects.filter(ticket_id=conversation.ticket_id,
-                                      client_id=stored_id).first()
+    existing = Message.objects.filter(ticket_id=conversation.ticket_id, client_id=stored_id).first()
     if existing is not None:
         return Stored(existing.seq, True)
     if not internal:
@@ -142,11 +162,13 @@ def chat_reply_send(conversation_id: int, *, agent: Any, client_id: str, text: s
             raise ProtocolError("conversation_ended", client_id=client_id)
         if conversation.agent_id != agent.pk and not is_supervisor(agent):
             code = "not_waiting" if conversation.state in WAITING_STATES else "forbidden"
-            raise ProtocolError(code, _("Acepta la conversación antes de escribir."),
-                                client_id=client_id)
+            raise ProtocolError(
+                code, _("Acepta la conversación antes de escribir."), client_id=client_id
+            )
     try:
-        message = ticket_reply(conversation.ticket, author=agent, text=text, internal=internal,
-                               client_id=stored_id)
+        message = ticket_reply(
+            conversation.ticket, author=agent, text=text, internal=internal, client_id=stored_id
+        )
     except ReplyError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
     return Stored(message.seq, False)
@@ -159,7 +181,9 @@ def conversation_close(conversation_id: int, *, by: str, agent: Any = None) -> C
     with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update(of=("self",))
-            .select_related("ticket", "queue", "agent").filter(pk=conversation_id).first()
+            .select_related("ticket", "queue", "agent")
+            .filter(pk=conversation_id)
+            .first()
         )
         if conversation is None:
             raise ProtocolError("not_found")
@@ -173,8 +197,11 @@ def conversation_close(conversation_id: int, *, by: str, agent: Any = None) -> C
         conversation.ended_by = by
         conversation.offered_to = None
         conversation.save(update_fields=["state", "ended_at", "ended_by", "offered_to"])
-        if agent is not None and conversation.ticket.status in (Status.NEW, Status.OPEN,
-                                                                Status.WAITING):
+        if agent is not None and conversation.ticket.status in (
+            Status.NEW,
+            Status.OPEN,
+            Status.WAITING,
+        ):
             ticket_status_set(conversation.ticket, status=Status.RESOLVED, actor=agent)
         conversation_emit(conversation, "ended", by=by)
         if previous_agent is not None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 PALETTE = ("#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#1b7c83", "#bc4c00", "#6e7781")
-FONT = 'font-family="system-ui, sans-serif" font-size="11"'
+FONT = 'font-family="system-ui, sans-serif" font-size="13"'
 
 
 def _open(width: int, height: int, title: str) -> list[str]:
@@ -174,7 +174,7 @@ def hbar_chart(
     if not bars:
         return _empty(width, 80, title, empty)
     left, right, top = 150, 40, 10
-    height = top * 2 + row * len(bars)
+    height = max(160, top * 2 + row * len(bars))
     plot_w = width - left - right
     top_value = _nice_max(max(value for _label, value in bars))
     parts = _open(width, height, title)
@@ -211,7 +211,7 @@ def stacked_hbar_chart(
     if not rows or not any(totals):
         return _empty(width, 80, title, empty)
     left, right, top, legend = 150, 40, 10, 24
-    height = top * 2 + row * len(rows) + legend
+    height = max(160, top * 2 + row * len(rows) + legend)
     plot_w = width - left - right
     top_value = _nice_max(max(totals))
     out = _open(width, height, title)
@@ -238,7 +238,7 @@ def stacked_hbar_chart(
         )
     ly = height - 14
     for number, (_key, key_label) in enumerate(keys):
-        lx = left + number * 100
+        lx = 12 + number * 120
         out.append(
             f'<rect x="{lx}" y="{ly}" width="10" height="10" '
             f'fill="{PALETTE[number % len(PALETTE)]}"/>'

@@ -6,6 +6,7 @@ lookups per word plus one pass over the postings of the words it contains.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -31,6 +32,9 @@ PHRASE_WEIGHT = 1.5
 EXACT_BONUS = 0.25
 K1 = 1.2
 B = 0.5
+# Postings are kept best-first and cut here: a document outside a word's top few hundred
+# gains too little from that word to reach the first page, and the cut bounds query cost.
+MAX_POSTINGS = 400
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,9 @@ class SearchIndex:
                 df = frequency[term]
                 idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
                 self.postings[term].append((position, idf * tf * (K1 + 1) / (tf + norm)))
+        for term, entries in self.postings.items():
+            entries.sort(key=lambda entry: -entry[1])
+            del entries[MAX_POSTINGS:]
         self.fuzzy = FuzzyVocabulary(surface | synonym_words())
 
     def __len__(self) -> int:
@@ -151,24 +158,30 @@ class SearchIndex:
         parsed = self.parse(query)
         if not parsed.words:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        matched_words: dict[int, int] = defaultdict(int)
+        scores: dict[int, float] = {}
+        matched_words: dict[int, int] = {}
         for word_terms in parsed.words:
-            touched: set[int] = set()
+            word_scores: dict[int, float] = {}
             for term, weight in word_terms.items():
+                get = word_scores.get
                 for position, score in self.postings[term]:
-                    scores[position] += weight * score
-                    touched.add(position)
-            for position in touched:
-                matched_words[position] += 1
+                    word_scores[position] = get(position, 0.0) + weight * score
+            get_score, get_count = scores.get, matched_words.get
+            for position, score in word_scores.items():
+                scores[position] = get_score(position, 0.0) + score
+                matched_words[position] = get_count(position, 0) + 1
         total = len(parsed.words)
-        ranked = sorted(
-            (
-                (score * (0.5 + 0.5 * matched_words[position] / total), position)
-                for position, score in scores.items()
-            ),
-            reverse=True,
+        candidates = (
+            (score * (0.5 + 0.5 * matched_words[position] / total), position)
+            for position, score in scores.items()
         )
+        # Enough candidates for the groups and filters to still fill `limit`; else sort all.
+        ranked = heapq.nlargest(limit * 8 + 50, candidates)
+        if len(ranked) < len(scores) and not self._fills(ranked, allow, limit):
+            ranked = sorted(
+                ((score * (0.5 + 0.5 * matched_words[p] / total), p) for p, score in scores.items()),
+                reverse=True,
+            )
         typed = " ".join(w for w in words(query) if not w.startswith("~"))
         if " " in typed and ranked:
             # Only the head of the ranking can be reordered by an exact phrase match.
@@ -192,6 +205,12 @@ class SearchIndex:
             if len(hits) >= limit:
                 break
         return hits
+
+    def _fills(self, ranked: list[tuple[float, int]], allow: Callable[[Doc], bool],
+               limit: int) -> bool:
+        groups = {self.docs[p].group or self.docs[p].slug for _, p in ranked
+                  if allow(self.docs[p])}
+        return len(groups) >= limit
 
     def _in_language(self, group: str, language: str, allow: Callable[[Doc], bool]) -> Doc | None:
         for position in self.by_group.get(group, []):

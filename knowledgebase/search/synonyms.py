@@ -10,11 +10,13 @@ from __future__ import annotations
 GROUPS: dict[str, tuple[str, ...]] = {
     "signal": (
         "señal", "senal", "cobertura", "barras", "barritas", "rayitas", "antena", "sin servicio",
+        "sin red", "no tiene red", "no hay red",
         "solo emergencias", "signal", "coverage", "bars", "reception", "no service",
     ),
     "data": (
         "datos", "internet", "megas", "gigas", "mb", "gb", "navegar", "navegacion", "4g", "5g",
-        "lte", "3g", "wifi", "data", "browsing", "browse", "megabytes", "gigabytes",
+        "lte", "3g", "wifi", "data", "browsing", "browse", "megabytes", "gigabytes", "youtube",
+        "videos", "streaming",
     ),
     "slow": ("lento", "lenta", "lentitud", "tarda", "demora", "slow", "lag", "velocidad", "speed"),
     "sms": (

@@ -28,8 +28,13 @@ def customer_socket(server: Any) -> Socket:
     return Socket(f"{server.ws_url}/ws/chat/", customer=True)
 
 
-def customer_start(server: Any, *, name: str = "Ana", email: str = "ana@example.com",
-                   topic: str = "No tengo señal en mi celular") -> tuple[Socket, dict]:
+def customer_start(
+    server: Any,
+    *,
+    name: str = "Ana",
+    email: str = "ana@example.com",
+    topic: str = "No tengo señal en mi celular",
+) -> tuple[Socket, dict]:
     socket = customer_socket(server)
     socket.send({"type": "hello", "name": name, "email": email, "topic": topic})
     return socket, socket.expect("welcome")

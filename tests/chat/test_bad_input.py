@@ -1,4 +1,4 @@
-"""Bad input on real sockets: an error frame with a code, the socket still usable, nothing stored."""
+"""Bad input on real sockets: an error frame with a code, socket still usable, nothing stored."""
 
 import json
 
@@ -12,19 +12,27 @@ pytestmark = [pytest.mark.core, pytest.mark.slow]
 
 @pytest.fixture
 def chat_env(chat_env):
-    return {**chat_env, "CHAT_MAX_FRAME_BYTES": "2000", "CHAT_MAX_TEXT_CHARS": "500",
-            "CHAT_RATE_PER_SECOND": "2", "CHAT_RATE_BURST": "15"}
+    return {
+        **chat_env,
+        "CHAT_MAX_FRAME_BYTES": "2000",
+        "CHAT_MAX_TEXT_CHARS": "500",
+        "CHAT_RATE_PER_SECOND": "2",
+        "CHAT_RATE_BURST": "15",
+    }
 
 
 def test_customer_bad_frames_store_nothing(chat_server):
     with customer_socket(chat_server) as ws:
         ws.send({"type": "message", "id": "early", "text": "antes del hello"})
         assert ws.expect("error")["code"] == "not_started"
-        for raw, code in [("{nope", "bad_json"), ("42", "bad_frame"),
-                          ({"type": "dance"}, "unknown_type"),
-                          ({"type": "hello", "name": "Ana"}, "missing_field"),
-                          ({"type": "accept", "conversation": 1}, "unknown_type"),
-                          ("x" * 3000, "too_large")]:
+        for raw, code in [
+            ("{nope", "bad_json"),
+            ("42", "bad_frame"),
+            ({"type": "dance"}, "unknown_type"),
+            ({"type": "hello", "name": "Ana"}, "missing_field"),
+            ({"type": "accept", "conversation": 1}, "unknown_type"),
+            ("x" * 3000, "too_large"),
+        ]:
             ws.send(raw)
             assert ws.expect("error")["code"] == code
         ws.send({"type": "ping"})
@@ -56,8 +64,9 @@ def test_customer_bad_frames_store_nothing(chat_server):
 
 
 def test_resume_forged_and_expired(chat_server):
-    from channels_chat.models import Conversation
     from django.utils import timezone
+
+    from channels_chat.models import Conversation
 
     first, welcome = customer_start(chat_server)
     first.close()
@@ -66,8 +75,7 @@ def test_resume_forged_and_expired(chat_server):
         assert ws.expect("error")["code"] == "resume_invalid"
         ws.send({"type": "ping"})
         ws.expect("pong")
-    Conversation.objects.update(state="ended",
-                                ended_at=timezone.now() - timezone.timedelta(days=3))
+    Conversation.objects.update(state="ended", ended_at=timezone.now() - timezone.timedelta(days=3))
     with customer_socket(chat_server) as ws:
         ws.send({"type": "hello", "resume": welcome["resume"], "after": 0})
         assert ws.expect("error")["code"] == "resume_expired"
@@ -88,13 +96,14 @@ def test_agent_permissions(chat_server, agent, billing_agent):
     customer, welcome = customer_start(chat_server)  # technical queue
     conversation = welcome["conversation"]
     with agent_socket(chat_server, billing_agent) as other:
-        for frame in [{"type": "accept", "conversation": conversation},
-                      {"type": "message", "conversation": conversation, "id": "x1",
-                       "text": "no es mío"},
-                      {"type": "history", "conversation": conversation},
-                      {"type": "transfer", "conversation": conversation, "queue": "billing"},
-                      {"type": "close", "conversation": conversation},
-                      {"type": "typing", "conversation": conversation}]:
+        for frame in [
+            {"type": "accept", "conversation": conversation},
+            {"type": "message", "conversation": conversation, "id": "x1", "text": "no es mío"},
+            {"type": "history", "conversation": conversation},
+            {"type": "transfer", "conversation": conversation, "queue": "billing"},
+            {"type": "close", "conversation": conversation},
+            {"type": "typing", "conversation": conversation},
+        ]:
             other.send(frame)
             assert other.expect("error")["code"] == "forbidden", frame
         other.send({"type": "accept", "conversation": 424242})
@@ -102,8 +111,9 @@ def test_agent_permissions(chat_server, agent, billing_agent):
         other.send(json.dumps({"type": "message", "conversation": conversation, "id": "x2"}))
         assert other.expect("error")["code"] == "missing_field"
     with agent_socket(chat_server, agent) as owner:
-        owner.send({"type": "message", "conversation": conversation, "id": "early",
-                    "text": "sin aceptar"})
+        owner.send(
+            {"type": "message", "conversation": conversation, "id": "early", "text": "sin aceptar"}
+        )
         assert owner.expect("error", id="early")["code"] == "not_waiting"
     customer.close()
     assert Message.objects.count() == 1

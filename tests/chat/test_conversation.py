@@ -15,8 +15,11 @@ def test_chat_round_trip(chat_server, agent):
         assert welcome["state"] == "waiting" and welcome["queue"] == "technical"
         assert welcome["position"] == 1 and welcome["offline"] is False
         first = customer.expect("message")
-        assert (first["seq"], first["from"], first["text"]) == (1, "customer",
-                                                                "No tengo señal en mi celular")
+        assert (first["seq"], first["from"], first["text"]) == (
+            1,
+            "customer",
+            "No tengo señal en mi celular",
+        )
         offer = agent_ws.expect("conversation")
         assert offer["conversation"]["offered_to"] == agent.pk
         conversation = welcome["conversation"]
@@ -31,8 +34,14 @@ def test_chat_round_trip(chat_server, agent):
         seen = agent_ws.expect("message", seq=2)
         assert seen["conversation"] == conversation and seen["internal"] is False
 
-        agent_ws.send({"type": "message", "conversation": conversation, "id": "a1",
-                       "text": "Reinicia el equipo, por favor"})
+        agent_ws.send(
+            {
+                "type": "message",
+                "conversation": conversation,
+                "id": "a1",
+                "text": "Reinicia el equipo, por favor",
+            }
+        )
         assert agent_ws.expect("ack", id="a1")["seq"] == 3
         reply = customer.expect("message", seq=3)
         assert (reply["from"], reply["name"], reply["id"]) == ("agent", "Agente1", "a1")
@@ -44,5 +53,8 @@ def test_chat_round_trip(chat_server, agent):
     assert ticket.channel == "chat" and ticket.status == "resolved"
     assert ticket.assignee_id == agent.pk
     assert list(Message.objects.order_by("seq").values_list("seq", "author_kind")) == [
-        (1, "customer"), (2, "customer"), (3, "agent")]
+        (1, "customer"),
+        (2, "customer"),
+        (3, "agent"),
+    ]
     assert Conversation.objects.get().state == "ended"

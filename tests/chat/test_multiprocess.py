@@ -82,21 +82,32 @@ def test_two_processes_then_one_killed(transactional_db, queues, agent):
         for n in range(3):
             customer.send({"type": "message", "id": f"c{n}", "text": f"cliente {n}"})
             customer.expect("ack", id=f"c{n}")
-            agent_ws.send({"type": "message", "conversation": conversation, "id": f"a{n}",
-                           "text": f"agente {n}"})
+            agent_ws.send(
+                {
+                    "type": "message",
+                    "conversation": conversation,
+                    "id": f"a{n}",
+                    "text": f"agente {n}",
+                }
+            )
             agent_ws.expect("ack", id=f"a{n}")
             customer.expect("message", id=f"a{n}")
         agent_ws.expect("message", seq=7)
-        assert [f["seq"] for f in agent_ws.frames if f["type"] == "message"] == list(
-            range(1, 8))
+        assert [f["seq"] for f in agent_ws.frames if f["type"] == "message"] == list(range(1, 8))
         seen_before = seqs(customer)
         assert seen_before == list(range(1, 8))
 
         # The customer's process dies mid-conversation with a message in flight.
         customer.send({"type": "message", "id": "inflight", "text": "¿siguen ahí?"})
         first.kill()
-        agent_ws.send({"type": "message", "conversation": conversation, "id": "a-dead",
-                       "text": "mientras tanto"})
+        agent_ws.send(
+            {
+                "type": "message",
+                "conversation": conversation,
+                "id": "a-dead",
+                "text": "mientras tanto",
+            }
+        )
         agent_ws.expect("ack", id="a-dead")
 
         again = resume(second, welcome["resume"], seen_before[-1])
@@ -105,15 +116,17 @@ def test_two_processes_then_one_killed(transactional_db, queues, agent):
         again.send({"type": "message", "id": "after", "text": "listo"})
         again.expect("ack", id="after")
         agent_ws.expect("message", id="after")
-        agent_ws.send({"type": "message", "conversation": conversation, "id": "a-end",
-                       "text": "fin"})
+        agent_ws.send(
+            {"type": "message", "conversation": conversation, "id": "a-end", "text": "fin"}
+        )
         again.expect("message", id="a-end")
         again.drain(0.5)
         got = seen_before + seqs(again)
         agent_ws.close()
         again.close()
-    stored = list(Message.objects.filter(internal=False).order_by("seq")
-                  .values_list("seq", flat=True))
+    stored = list(
+        Message.objects.filter(internal=False).order_by("seq").values_list("seq", flat=True)
+    )
     assert got == stored  # every message, in order, exactly once across both processes
     assert Message.objects.filter(client_id="c:inflight").count() == 1
     assert Message.objects.get(client_id="c:inflight").seq == ack["seq"]
@@ -135,8 +148,20 @@ class OwnRedis:
         if binary is None:
             require_service("redis-server", "binary not installed")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_port(self.port, process=self.process)
 
     def stop(self) -> None:
@@ -168,8 +193,9 @@ def test_redis_restart_mid_conversation(transactional_db, queues, agent):
             for socket in (customer, agent_ws):
                 assert closed_soon(socket)
             agent_ws = retry(lambda: agent_socket(server, agent))
-            agent_ws.send({"type": "message", "conversation": conversation, "id": "a1",
-                           "text": "durante"})
+            agent_ws.send(
+                {"type": "message", "conversation": conversation, "id": "a1", "text": "durante"}
+            )
             agent_ws.expect("ack", id="a1")
             again = resume(server, welcome["resume"], before[-1])
             again.send({"type": "message", "id": "c2", "text": "después"})
@@ -181,6 +207,7 @@ def test_redis_restart_mid_conversation(transactional_db, queues, agent):
             agent_ws.close()
     finally:
         redis.stop()
-    stored = list(Message.objects.filter(internal=False).order_by("seq")
-                  .values_list("seq", flat=True))
+    stored = list(
+        Message.objects.filter(internal=False).order_by("seq").values_list("seq", flat=True)
+    )
     assert got == stored == [1, 2, 3, 4]

@@ -37,43 +37,58 @@ def test_valid_customer_frames_parse():
     assert parse({"type": "typing"}) == {"type": "typing"}
 
 
-@pytest.mark.parametrize(("frame", "code"), [
-    ("{not json", "bad_json"),
-    (b"\xff\xfe", "bad_json"),
-    ("[1, 2]", "bad_frame"),
-    ({"text": "no type"}, "bad_frame"),
-    ({"type": "dance"}, "unknown_type"),
-    ({"type": "accept", "conversation": 1}, "unknown_type"),  # agent-only on a customer socket
-    ({"type": "message", "text": "sin id"}, "missing_field"),
-    ({"type": "message", "id": 5, "text": "x"}, "invalid_field"),
-    ({"type": "message", "id": "m", "text": "x", "extra": 1}, "invalid_field"),
-    ({"type": "message", "id": "m", "text": "   "}, "empty"),
-    ({"type": "message", "id": "m", "text": "x" * 101}, "too_large"),
-    ({"type": "message", "id": "m" * 61, "text": "x"}, "invalid_field"),
-    ({"type": "hello", "name": "A", "email": "not-an-email"}, "invalid_field"),
-    ({"type": "hello", "resume": "t", "after": -1}, "invalid_field"),
-    ({"type": "hello", "resume": "t", "after": True}, "invalid_field"),
-    ({"type": "message", "id": "m", "text": "y" * 3000}, "too_large"),
-])
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("{not json", "bad_json"),
+        (b"\xff\xfe", "bad_json"),
+        ("[1, 2]", "bad_frame"),
+        ({"text": "no type"}, "bad_frame"),
+        ({"type": "dance"}, "unknown_type"),
+        ({"type": "accept", "conversation": 1}, "unknown_type"),  # agent-only on a customer socket
+        ({"type": "message", "text": "sin id"}, "missing_field"),
+        ({"type": "message", "id": 5, "text": "x"}, "invalid_field"),
+        ({"type": "message", "id": "m", "text": "x", "extra": 1}, "invalid_field"),
+        ({"type": "message", "id": "m", "text": "   "}, "empty"),
+        ({"type": "message", "id": "m", "text": "x" * 101}, "too_large"),
+        ({"type": "message", "id": "m" * 61, "text": "x"}, "invalid_field"),
+        ({"type": "hello", "name": "A", "email": "not-an-email"}, "invalid_field"),
+        ({"type": "hello", "resume": "t", "after": -1}, "invalid_field"),
+        ({"type": "hello", "resume": "t", "after": True}, "invalid_field"),
+        ({"type": "message", "id": "m", "text": "y" * 3000}, "too_large"),
+    ],
+)
 def test_bad_customer_frames_have_codes(frame, code):
     assert code_of(frame) == code
     assert code in ERROR_CODES
 
 
 def test_agent_frames_and_transfer_needs_a_target():
-    assert parse({"type": "transfer", "conversation": 1, "queue": "billing", "note": "n"},
-                 AGENT_FRAMES)["queue"] == "billing"
+    assert (
+        parse(
+            {"type": "transfer", "conversation": 1, "queue": "billing", "note": "n"}, AGENT_FRAMES
+        )["queue"]
+        == "billing"
+    )
     assert code_of({"type": "transfer", "conversation": 1}, table=AGENT_FRAMES) == "missing_field"
-    assert parse({"type": "transfer", "conversation": 1, "queue": "b", "agent": 2},
-                 AGENT_FRAMES)["agent"] == 2
+    assert (
+        parse({"type": "transfer", "conversation": 1, "queue": "b", "agent": 2}, AGENT_FRAMES)[
+            "agent"
+        ]
+        == 2
+    )
     assert code_of({"type": "presence", "status": "asleep"}, table=AGENT_FRAMES) == "invalid_field"
 
 
 def test_error_carries_client_id_back():
     with pytest.raises(ProtocolError) as info:
         parse({"type": "message", "id": "m9", "text": "x" * 500})
-    assert info.value.frame() == {"type": "error", "code": "too_large", "id": "m9",
-                                  "message": ERROR_CODES["too_large"]}
+    assert info.value.frame() == {
+        "type": "error",
+        "code": "too_large",
+        "id": "m9",
+        "message": ERROR_CODES["too_large"],
+    }
 
 
 def test_server_frame_check_catches_mistakes():
@@ -81,18 +96,39 @@ def test_server_frame_check_catches_mistakes():
     assert server_frame_problems(good) == []
     assert server_frame_problems({**good, "seq": "2"}) == ["frame.seq: expected an integer"]
     assert server_frame_problems({"type": "ack", "id": "m1"}) == [
-        "frame.seq: missing", "frame.duplicate: missing"]
-    message = {"type": "message", "conversation": 1, "ticket": "T-1", "seq": 1, "id": None,
-               "from": "robot", "name": "", "text": "x", "at": "2026-01-01T00:00:00Z"}
-    assert server_frame_problems(message) == ["frame.from: 'robot' not in ('customer', 'agent', "
-                                              "'system')"]
+        "frame.seq: missing",
+        "frame.duplicate: missing",
+    ]
+    message = {
+        "type": "message",
+        "conversation": 1,
+        "ticket": "T-1",
+        "seq": 1,
+        "id": None,
+        "from": "robot",
+        "name": "",
+        "text": "x",
+        "at": "2026-01-01T00:00:00Z",
+    }
+    assert server_frame_problems(message) == [
+        "frame.from: 'robot' not in ('customer', 'agent', 'system')"
+    ]
     internal = {**message, "from": "agent", "internal": True}
     assert server_frame_problems(internal) == []
     assert server_frame_problems(internal, customer=True) == [
-        "frame: internal message sent to a customer"]
+        "frame: internal message sent to a customer"
+    ]
     assert server_frame_problems({"type": "ready", "agent": 1}, customer=True)
-    assert set(SERVER_FRAMES) >= {"welcome", "ack", "message", "error", "waiting", "assigned",
-                                  "closed", "typing"}
+    assert set(SERVER_FRAMES) >= {
+        "welcome",
+        "ack",
+        "message",
+        "error",
+        "waiting",
+        "assigned",
+        "closed",
+        "typing",
+    }
 
 
 def test_client_ids_are_namespaced_per_author():

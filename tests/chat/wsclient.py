@@ -16,13 +16,24 @@ class FrameError(AssertionError):
 
 
 class Socket:
-    def __init__(self, url: str, *, customer: bool, headers: dict[str, str] | None = None,
-                 origin: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        customer: bool,
+        headers: dict[str, str] | None = None,
+        origin: str | None = None,
+    ):
         self.customer = customer
         self.frames: list[dict[str, Any]] = []  # every frame received, in order
         self.pending: list[dict[str, Any]] = []
-        self.ws = connect(url, additional_headers=headers or {}, open_timeout=10,
-                          origin=origin or "http://127.0.0.1", max_size=2**22)
+        self.ws = connect(
+            url,
+            additional_headers=headers or {},
+            open_timeout=10,
+            origin=origin or "http://127.0.0.1",
+            max_size=2**22,
+        )
 
     def send(self, frame: Any) -> None:
         self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))

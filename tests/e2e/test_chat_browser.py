@@ -53,7 +53,8 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
     assert "Lucía Pérez" in tech.inner_text("#chat-waiting")
     tech.click(".hda-wait .hda-accept")
     customer.wait_for_function(
-        "document.querySelector('#hdchat-status').textContent.includes('Agente1')")
+        "document.querySelector('#hdchat-status').textContent.includes('Agente1')"
+    )
     card = tech.locator(".hda-card").first
     card.locator("li[data-seq='1']").wait_for()
 
@@ -76,15 +77,19 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
     customer.reload()
     customer.wait_for_selector("#hdchat-log li[data-seq='3']")
     texts = customer.locator("#hdchat-log li .hdc-text").all_inner_texts()
-    assert texts == ["No tengo señal en mi celular desde ayer", "Ya reinicié el teléfono y nada",
-                     "Gracias, revisemos la configuración de red."]
+    assert texts == [
+        "No tengo señal en mi celular desde ayer",
+        "Ya reinicié el teléfono y nada",
+        "Gracias, revisemos la configuración de red.",
+    ]
 
     card.locator(".hda-transfer summary").click()
     card.locator(".hda-transfer-queue").select_option("billing")
     card.locator(".hda-transfer-note").fill("Pide revisar un cobro doble")
     card.locator(".hda-transfer-form button").click()
     customer.wait_for_function(
-        "document.querySelector('#hdchat-status').textContent.includes('Facturación')")
+        "document.querySelector('#hdchat-status').textContent.includes('Facturación')"
+    )
 
     billing = agent_page(browser, server, "agente2")
     billing.wait_for_selector(".hda-wait .hda-accept")
@@ -99,6 +104,6 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
 
     conversation = Conversation.objects.select_related("queue").get()
     assert (conversation.queue.slug, conversation.agent_id) == ("billing", billing_agent.pk)
-    assert list(Message.objects.filter(internal=False).order_by("seq")
-                .values_list("author_kind", flat=True)) == [
-        "customer", "customer", "agent", "agent"]
+    assert list(
+        Message.objects.filter(internal=False).order_by("seq").values_list("author_kind", flat=True)
+    ) == ["customer", "customer", "agent", "agent"]
