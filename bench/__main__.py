@@ -27,8 +27,12 @@ def main() -> None:
     for name in names:
         started = time.monotonic()
         proc = subprocess.run(
-            [sys.executable, "-m", "bench.one", name], cwd=HERE.parent, capture_output=True,
-            text=True, env=dict(os.environ), check=False,
+            [sys.executable, "-m", "bench.one", name],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            check=False,
         )
         elapsed = round(time.monotonic() - started, 1)
         try:

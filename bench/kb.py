@@ -38,8 +38,11 @@ def _quality(rows: list[dict]) -> dict:
         areas = [h.doc.area for h in articles_search(row["q"], limit=3)]
         top1 += bool(areas) and areas[0] == row["area"]
         top3 += row["area"] in areas
-    return {"queries": len(rows), "top1": round(top1 / len(rows), 4),
-            "top3": round(top3 / len(rows), 4)}
+    return {
+        "queries": len(rows),
+        "top1": round(top1 / len(rows), 4),
+        "top3": round(top3 / len(rows), 4),
+    }
 
 
 def _latency(rows: list[dict]) -> dict:
@@ -64,8 +67,11 @@ def _generate(count: int) -> None:
     from knowledgebase.models import Article, ArticleStep, Status, Visibility
 
     rng = random.Random(7)
-    templates = list(Article.objects.filter(visibility=Visibility.PUBLIC)
-                     .select_related("section").prefetch_related("steps", "causes"))
+    templates = list(
+        Article.objects.filter(visibility=Visibility.PUBLIC)
+        .select_related("section")
+        .prefetch_related("steps", "causes")
+    )
     # Each area's own words: generated articles read like more articles of that area.
     vocabulary: dict[str, list[str]] = {}
     for article in templates:
@@ -79,18 +85,29 @@ def _generate(count: int) -> None:
         rng.shuffle(lines)
         own = vocabulary[base.section.area]
         extra = " ".join(rng.choices(own, k=12))
-        articles.append(Article(
-            slug=f"gen-{n:05d}", language=base.language, section=base.section,
-            title=f"{base.title} ({rng.choice(own)} {n})",
-            summary=f"{base.summary} {extra}", symptoms=base.symptoms,
-            contact_support=base.contact_support,
-            keywords=", ".join(rng.sample(base.keyword_list(), k=min(3, len(base.keyword_list())))),
-            status=Status.PUBLISHED, visibility=Visibility.PUBLIC,
-        ))
+        articles.append(
+            Article(
+                slug=f"gen-{n:05d}",
+                language=base.language,
+                section=base.section,
+                title=f"{base.title} ({rng.choice(own)} {n})",
+                summary=f"{base.summary} {extra}",
+                symptoms=base.symptoms,
+                contact_support=base.contact_support,
+                keywords=", ".join(
+                    rng.sample(base.keyword_list(), k=min(3, len(base.keyword_list())))
+                ),
+                status=Status.PUBLISHED,
+                visibility=Visibility.PUBLIC,
+            )
+        )
         sentences.append(lines[: rng.randint(3, len(lines))])
     created = Article.objects.bulk_create(articles, batch_size=1000)
-    steps = [ArticleStep(article=a, order=i, text=t)
-             for a, lines in zip(created, sentences, strict=True) for i, t in enumerate(lines, 1)]
+    steps = [
+        ArticleStep(article=a, order=i, text=t)
+        for a, lines in zip(created, sentences, strict=True)
+        for i, t in enumerate(lines, 1)
+    ]
     ArticleStep.objects.bulk_create(steps, batch_size=2000)
 
 

@@ -8,9 +8,8 @@ against the same lookups on a nearly empty database (ratio ~1 means flat with si
 
 from __future__ import annotations
 
-import time
-
 import contextlib
+import time
 from collections.abc import Iterator
 
 from django.db import connection
@@ -18,7 +17,7 @@ from django.db import connection
 from bench.scratch import scratch_database
 
 MIXED = 1000
-NEW_ONLY = 1000
+NEW_ONLY = 500
 STORED = 100_000
 LOOKUPS = 2000
 TEXTS = [
@@ -32,8 +31,12 @@ TEXTS = [
 def _new(i: int, tag: str = "n") -> bytes:
     from tests.mailin.mails import mail
 
-    return mail(sender=f"Cliente {i} <c{tag}{i}@clientes.test>", subject=f"Caso {tag}{i}",
-                text=TEXTS[i % len(TEXTS)], message_id=f"<{tag}{i}@clientes.test>")
+    return mail(
+        sender=f"Cliente {i} <c{tag}{i}@clientes.test>",
+        subject=f"Caso {tag}{i}",
+        text=TEXTS[i % len(TEXTS)],
+        message_id=f"<{tag}{i}@clientes.test>",
+    )
 
 
 def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
@@ -47,18 +50,38 @@ def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
         if kind == 0:
             out.append(_new(i, "m"))
         elif kind == 1:
-            out.append(mail(sender=f"Cliente {i} <h{i}@clientes.test>", subject=f"Foto {i}",
-                            text=TEXTS[i % 4], html=f"<p>{TEXTS[i % 4]}</p><p><b>Gracias</b></p>",
-                            message_id=f"<h{i}@clientes.test>",
-                            attachments=[("pantalla.png", "image/png", png)]))
+            out.append(
+                mail(
+                    sender=f"Cliente {i} <h{i}@clientes.test>",
+                    subject=f"Foto {i}",
+                    text=TEXTS[i % 4],
+                    html=f"<p>{TEXTS[i % 4]}</p><p><b>Gracias</b></p>",
+                    message_id=f"<h{i}@clientes.test>",
+                    attachments=[("pantalla.png", "image/png", png)],
+                )
+            )
         elif kind == 2:
             ref, mid, sender = primed[i % len(primed)]
-            out.append(mail(sender=sender, subject="Re: seguimiento", text="Sigue igual.",
-                            in_reply_to=mid, references=mid, message_id=f"<r{i}@clientes.test>"))
+            out.append(
+                mail(
+                    sender=sender,
+                    subject="Re: seguimiento",
+                    text="Sigue igual.",
+                    in_reply_to=mid,
+                    references=mid,
+                    message_id=f"<r{i}@clientes.test>",
+                )
+            )
         else:
             ref, mid, sender = primed[(i * 7) % len(primed)]
-            out.append(mail(sender=sender, subject=f"Otra consulta [{ref}]", text="Una duda más.",
-                            message_id=f"<t{i}@clientes.test>"))
+            out.append(
+                mail(
+                    sender=sender,
+                    subject=f"Otra consulta [{ref}]",
+                    text="Una duda más.",
+                    message_id=f"<t{i}@clientes.test>",
+                )
+            )
     return out
 
 
@@ -108,10 +131,22 @@ def _orm_baseline(count: int) -> float:
     with transaction.atomic():
         for i in range(count):
             contact = Contact.objects.create(name="b", email=f"base{i}@clientes.test")
-            ticket = Ticket.objects.create(reference=f"B-{i:06d}", subject="s", queue=queue,
-                                           channel="email", contact=contact, last_seq=1)
-            Message.objects.create(ticket=ticket, seq=1, author_kind="customer",
-                                   channel="email", text="x", email_message_id=f"<b{i}@x>")
+            ticket = Ticket.objects.create(
+                reference=f"B-{i:06d}",
+                subject="s",
+                queue=queue,
+                channel="email",
+                contact=contact,
+                last_seq=1,
+            )
+            Message.objects.create(
+                ticket=ticket,
+                seq=1,
+                author_kind="customer",
+                channel="email",
+                text="x",
+                email_message_id=f"<b{i}@x>",
+            )
     return count / (time.perf_counter() - started)
 
 
@@ -134,15 +169,29 @@ def _stored_fill(count: int) -> None:
     contact = Contact.objects.create(name="Masivo", email="masivo@clientes.test")
     per_ticket = 50
     tickets = Ticket.objects.bulk_create(
-        Ticket(reference=f"X-{i:08d}"[:12], subject=f"Histórico {i}", queue=queue,
-               channel="email", contact=contact, last_seq=per_ticket)
+        Ticket(
+            reference=f"X-{i:08d}"[:12],
+            subject=f"Histórico {i}",
+            queue=queue,
+            channel="email",
+            contact=contact,
+            last_seq=per_ticket,
+        )
         for i in range(count // per_ticket)
     )
     batch = []
     for ticket in tickets:
         for seq in range(1, per_ticket + 1):
-            batch.append(Message(ticket=ticket, seq=seq, author_kind="customer", channel="email",
-                                 text="histórico", email_message_id=f"<x{ticket.pk}.{seq}@old>"))
+            batch.append(
+                Message(
+                    ticket=ticket,
+                    seq=seq,
+                    author_kind="customer",
+                    channel="email",
+                    text="histórico",
+                    email_message_id=f"<x{ticket.pk}.{seq}@old>",
+                )
+            )
         if len(batch) >= 10_000:
             Message.objects.bulk_create(batch)
             batch = []
@@ -169,13 +218,21 @@ def run() -> dict:
             primed = []
             for i in range(100):
                 outcome = email_receive(_new(i, "p"), source)
-                primed.append((outcome.ticket_reference, f"<p{i}@clientes.test>",
-                               f"cp{i}@clientes.test"))
+                primed.append(
+                    (outcome.ticket_reference, f"<p{i}@clientes.test>", f"cp{i}@clientes.test")
+                )
             # Lookups measured on a nearly empty database first (the baseline).
-            samples = [email_parse(mail(sender=s, subject=f"Re: x [{ref}]" if k % 2 else "Re: x",
-                                        in_reply_to=mid if k % 3 else "",
-                                        message_id=f"<l{k}@c.test>"))
-                       for k, (ref, mid, s) in enumerate(primed * (LOOKUPS // len(primed)))]
+            samples = [
+                email_parse(
+                    mail(
+                        sender=s,
+                        subject=f"Re: x [{ref}]" if k % 2 else "Re: x",
+                        in_reply_to=mid if k % 3 else "",
+                        message_id=f"<l{k}@c.test>",
+                    )
+                )
+                for k, (ref, mid, s) in enumerate(primed * (LOOKUPS // len(primed)))
+            ]
             samples += [email_parse(_new(k, "z")) for k in range(200)]  # misses: new tickets
             _lookup_rate(samples[:200])  # warm up
             empty_rate = _lookup_rate(samples)
@@ -188,14 +245,17 @@ def run() -> dict:
             figures["mixed_queries_per_message"] = round(queries / MIXED, 1)
 
             elapsed, queries, counts, _imap = _ingest(
-                dovecot, [_new(i, "o") for i in range(NEW_ONLY)])
+                dovecot, [_new(i, "o") for i in range(NEW_ONLY)]
+            )
             figures["new_messages_per_s"] = round(NEW_ONLY / elapsed, 1)
             figures["new_queries_per_message"] = round(queries / NEW_ONLY, 1)
             figures["new_outcomes"] = counts
 
             baseline = _orm_baseline(300)
             figures["orm_baseline_new_tickets_per_s"] = round(baseline, 1)
-            figures["new_vs_orm_baseline_ratio"] = round(figures["new_messages_per_s"] / baseline, 3)
+            figures["new_vs_orm_baseline_ratio"] = round(
+                figures["new_messages_per_s"] / baseline, 3
+            )
             _stored_fill(STORED)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

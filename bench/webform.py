@@ -32,12 +32,11 @@ def _rate(count: int, seconds: float) -> float:
 def run() -> dict:
     from django.conf import settings
 
+    from helpdesk.api.views import IntakeThrottle
     from helpdesk.models import Contact, Queue, Ticket
     from helpdesk.services.acknowledgements import ticket_submit
     from helpdesk.services.intake import Inbound
     from tests.factories import queues_create
-
-    from helpdesk.api.views import IntakeThrottle
 
     settings.RATELIMIT_ENABLE = False
     IntakeThrottle.THROTTLE_RATES = {"intake": "1000000/min"}
@@ -50,29 +49,40 @@ def run() -> dict:
         contact = Contact.objects.create(name="base", email="base@x.co")
         started = time.perf_counter()
         for i in range(N):
-            Ticket.objects.create(reference=f"B-{i:06d}", subject="s", queue=queue,
-                                  channel="web", contact=contact)
+            Ticket.objects.create(
+                reference=f"B-{i:06d}", subject="s", queue=queue, channel="web", contact=contact
+            )
         baseline = time.perf_counter() - started
 
         started = time.perf_counter()
         for i in range(N):
-            ticket_submit(Inbound(channel="web", name=f"Cliente {i}", email=f"s{i}@x.co",
-                                  text=TEXTS[i % len(TEXTS)]))
+            ticket_submit(
+                Inbound(
+                    channel="web",
+                    name=f"Cliente {i}",
+                    email=f"s{i}@x.co",
+                    text=TEXTS[i % len(TEXTS)],
+                )
+            )
         service = time.perf_counter() - started
 
         client = Client(enforce_csrf_checks=False)
         started = time.perf_counter()
         for i in range(N):
-            response = client.post("/", {"name": f"Cliente {i}", "email": f"f{i}@x.co",
-                                         "message": TEXTS[i % len(TEXTS)]})
+            response = client.post(
+                "/",
+                {"name": f"Cliente {i}", "email": f"f{i}@x.co", "message": TEXTS[i % len(TEXTS)]},
+            )
             assert response.status_code == 302, response.status_code
         form = time.perf_counter() - started
 
         started = time.perf_counter()
         for i in range(N):
-            response = client.post("/api/v1/tickets/", {"name": f"Cliente {i}",
-                                   "email": f"a{i}@x.co", "message": TEXTS[i % len(TEXTS)]},
-                                   content_type="application/json")
+            response = client.post(
+                "/api/v1/tickets/",
+                {"name": f"Cliente {i}", "email": f"a{i}@x.co", "message": TEXTS[i % len(TEXTS)]},
+                content_type="application/json",
+            )
             assert response.status_code == 201, response.content
         api = time.perf_counter() - started
 

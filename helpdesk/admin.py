@@ -41,7 +41,7 @@ class ContactAdmin(admin.ModelAdmin):
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = ["seq", "author_kind", "channel", "internal", "text", "delivery_status"]
+    fields = ("seq", "author_kind", "channel", "internal", "text", "delivery_status")
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -50,7 +50,7 @@ class MessageInline(admin.TabularInline):
 class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
-    fields = ["created_at", "kind", "actor", "field", "old_value", "new_value"]
+    fields = ("created_at", "kind", "actor", "field", "old_value", "new_value")
     readonly_fields = fields
     can_delete = False
 

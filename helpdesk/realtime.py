@@ -50,8 +50,9 @@ class _SenderLoop:
         with cls._lock:
             if cls._loop is None or cls._loop.is_closed():
                 loop = asyncio.new_event_loop()
-                thread = threading.Thread(target=loop.run_forever, name="realtime-sender",
-                                          daemon=True)
+                thread = threading.Thread(
+                    target=loop.run_forever, name="realtime-sender", daemon=True
+                )
                 thread.start()
                 cls._loop = loop
             return cls._loop

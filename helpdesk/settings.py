@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -236,7 +237,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Helpdesk rules -------------------------------------------------------------------------
-HELPDESK = {
+HELPDESK: dict[str, Any] = {
     "MAX_MESSAGE_CHARS": int(os.environ.get("HELPDESK_MAX_MESSAGE_CHARS", "20000")),
     "MAX_ATTACHMENT_BYTES": int(os.environ.get("HELPDESK_MAX_ATTACHMENT_BYTES", str(10 * 2**20))),
     "MAX_ATTACHMENTS": 5,

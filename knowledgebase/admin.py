@@ -52,8 +52,20 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "translation", "section", "summary"]}),
         (_("Contenido"), {"fields": ["symptoms", "contact_support", "body", "keywords"]}),
-        (_("Publicación"), {"fields": ["status", "visibility", "related", "updated_at",
-                                       "published_at", "source_file", "created_at"]}),
+        (
+            _("Publicación"),
+            {
+                "fields": [
+                    "status",
+                    "visibility",
+                    "related",
+                    "updated_at",
+                    "published_at",
+                    "source_file",
+                    "created_at",
+                ]
+            },
+        ),
     ]
 
     def save_model(self, request: HttpRequest, obj: Article, form: object, change: bool) -> None:
@@ -62,8 +74,9 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.published_at = obj.updated_at
         super().save_model(request, obj, form, change)  # type: ignore[arg-type]
 
-    def save_related(self, request: HttpRequest, form: object, formsets: object,
-                     change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: object, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)  # type: ignore[arg-type]
         index_invalidate()
 

@@ -73,8 +73,10 @@ class SearchApi(APIView):
     def get(self, request: Request) -> Response:
         query = SearchQuery(data=request.query_params)
         if not query.is_valid():
-            return Response({"detail": "Parámetros inválidos.", "errors": query.errors},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "Parámetros inválidos.", "errors": query.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         if rate_exceeded(request._request, "search"):
             return Response(TOO_MANY, status=status.HTTP_429_TOO_MANY_REQUESTS)
         data: dict[str, Any] = query.validated_data
@@ -101,29 +103,39 @@ class DeflectionApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=DeflectionInput, responses={201: None, 200: None},
-                   summary="Record that an article solved the problem (or the form was sent)")
+    @extend_schema(
+        request=DeflectionInput,
+        responses={201: None, 200: None},
+        summary="Record that an article solved the problem (or the form was sent)",
+    )
     def post(self, request: Request) -> Response:
         if rate_exceeded(request._request, "deflection"):
             return Response(TOO_MANY, status=status.HTTP_429_TOO_MANY_REQUESTS)
         payload = DeflectionInput(data=request.data)
         if not payload.is_valid():
-            return Response({"detail": "Datos inválidos.", "errors": payload.errors},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "Datos inválidos.", "errors": payload.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         data = payload.validated_data
         if data["action"] == "submitted":
             updated = deflection_submitted(data["token"])
             return Response({"updated": updated})
         article = articles_visible(None).filter(slug=data.get("article") or "").first()
         if article is None:
-            return Response({"detail": "Artículo desconocido.", "errors": {"article": ["unknown"]}},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "Artículo desconocido.", "errors": {"article": ["unknown"]}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         _, created = deflection_record(
-            token=data["token"], article=article, source=data["source"],
+            token=data["token"],
+            article=article,
+            source=data["source"],
             query=data.get("query", ""),
         )
-        return Response({"recorded": created},
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            {"recorded": created}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class FeedbackInput(serializers.Serializer):
@@ -135,8 +147,11 @@ class FeedbackApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=FeedbackInput, responses={201: None},
-                   summary="Answer “did this help?” for an article")
+    @extend_schema(
+        request=FeedbackInput,
+        responses={201: None},
+        summary="Answer “did this help?” for an article",
+    )
     def post(self, request: Request, slug: str) -> Response:
         if rate_exceeded(request._request, "feedback"):
             return Response(TOO_MANY, status=status.HTTP_429_TOO_MANY_REQUESTS)
@@ -145,8 +160,13 @@ class FeedbackApi(APIView):
             return Response({"detail": "Artículo desconocido."}, status=status.HTTP_404_NOT_FOUND)
         payload = FeedbackInput(data=request.data)
         if not payload.is_valid():
-            return Response({"detail": "Datos inválidos.", "errors": payload.errors},
-                            status=status.HTTP_400_BAD_REQUEST)
-        feedback_record(article, helpful=payload.validated_data["helpful"],
-                        comment=payload.validated_data.get("comment", ""))
+            return Response(
+                {"detail": "Datos inválidos.", "errors": payload.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        feedback_record(
+            article,
+            helpful=payload.validated_data["helpful"],
+            comment=payload.validated_data.get("comment", ""),
+        )
         return Response({"recorded": True}, status=status.HTTP_201_CREATED)

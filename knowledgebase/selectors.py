@@ -51,12 +51,20 @@ def areas_overview(user: Any, language: str, area: str | None = None) -> list[di
             continue
         entry = areas.setdefault(
             section.area,
-            {"area": section.area, "label": Category(section.area).label, "sections": [],
-             "count": 0},
+            {
+                "area": section.area,
+                "label": Category(section.area).label,
+                "sections": [],
+                "count": 0,
+            },
         )
         entry["sections"].append(
-            {"section": section, "name": section.name(language),
-             "description": section.description(language), "articles": items}
+            {
+                "section": section,
+                "name": section.name(language),
+                "description": section.description(language),
+                "articles": items,
+            }
         )
         entry["count"] += len(items)
     return list(areas.values())

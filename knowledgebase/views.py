@@ -104,9 +104,12 @@ def kb_article(request: HttpRequest, slug: str) -> HttpResponse:
     language = language_active()
     if article.is_public:
         article_view_record(article)
-    contact_url = reverse("helpdesk:home") + "?" + urlencode(
-        {"area": article.area, "subject": article.title[:200]}
-    ) + "#contact"
+    contact_url = (
+        reverse("helpdesk:home")
+        + "?"
+        + urlencode({"area": article.area, "subject": article.title[:200]})
+        + "#contact"
+    )
     causes = [
         {"origin": Origin(c.origin).label, "code": c.origin, "html": markdown_inline(c.text)}
         for c in article.causes.all()
@@ -141,7 +144,9 @@ def kb_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return render(
-            request, "knowledgebase/feedback_error.html", {"article": article, "form": form},
+            request,
+            "knowledgebase/feedback_error.html",
+            {"article": article, "form": form},
             status=400,
         )
     if not request.session.session_key:

@@ -57,8 +57,11 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
         # email <> '', is repeated so the planner may use it), then the ticket's contact index.
         rows = (
             Ticket.objects.annotate(sender_email=Lower("contact__email"))
-            .filter(sender_email=keys.sender, channel=Channel.EMAIL,
-                    created_at__gte=timezone.now() - window)
+            .filter(
+                sender_email=keys.sender,
+                channel=Channel.EMAIL,
+                created_at__gte=timezone.now() - window,
+            )
             .exclude(contact__email="")
             .exclude(status=Status.CLOSED)
             .order_by("-created_at")

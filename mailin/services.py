@@ -147,9 +147,13 @@ def _held_files_note(ticket: Ticket, parsed: ParsedEmail) -> None:
     held = [a for a in parsed.attachments if not attachment_allowed(a.content_type, a.size)]
     if held:
         names = ", ".join(f"{a.filename} ({a.content_type})" for a in held)
-        ticket_notify(ticket, automatic=True, internal=True,
-                      text=f"Adjuntos retenidos en cuarentena (tipo o tamaño no permitido): "
-                           f"{names}. Un supervisor puede revisarlos.")
+        ticket_notify(
+            ticket,
+            automatic=True,
+            internal=True,
+            text=f"Adjuntos retenidos en cuarentena (tipo o tamaño no permitido): "
+            f"{names}. Un supervisor puede revisarlos.",
+        )
 
 
 def email_receive(raw: bytes, source: MailSource) -> MailOutcome:

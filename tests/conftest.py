@@ -5,6 +5,7 @@ In CI (CI=true) a missing service is a failure, never a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -26,10 +27,9 @@ def require_service(what: str, reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _clear_cache(settings):
     # Rate-limit counters live in the cache; each test starts with none.
-    try:
+    # A database cache table may not exist before migrate.
+    with contextlib.suppress(Exception):
         cache.clear()
-    except Exception:  # noqa: S110 - a database cache table may not exist before migrate
-        pass
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     yield
 
@@ -122,10 +122,13 @@ class SmtpSink:
     @property
     def env(self) -> dict[str, str]:
         """Environment for subprocesses (workers) to send here."""
-        return {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port)}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+        }
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         self.controller.start()
         return self
 

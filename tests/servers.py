@@ -129,9 +129,22 @@ def worker_drain(extra_env: dict[str, str] | None = None, timeout: float = 120) 
     env.update(extra_env or {})
     env.pop("TEST_DB_NAME", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--queue-name", "*",
-         "--no-startup-delay", "--no-reload"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--queue-name",
+            "*",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"worker failed: {result.stdout}\n{result.stderr}")

@@ -23,11 +23,11 @@ from channels_chat.protocol import (
     ProtocolError,
     client_id_store,
 )
-from channels_chat.selectors import agent_may_work, conversation_get, token_hash
+from channels_chat.selectors import agent_may_work, token_hash
 from channels_chat.services.assignment import conversation_offer, queue_offer_waiting
 from channels_chat.services.notices import conversation_emit
-from helpdesk.models import Message, Queue, Status
-from helpdesk.permissions import is_supervisor
+from helpdesk.models import Message, Queue, Status, Ticket
+from helpdesk.permissions import queue_ids_for
 from helpdesk.services.intake import Inbound, IntakeError, intake_receive
 from helpdesk.services.replies import ReplyError, ticket_reply
 from helpdesk.services.tickets import ticket_status_set
@@ -112,14 +112,16 @@ class Stored:
 
 def chat_message_receive(conversation_id: int, *, client_id: str, text: str) -> Stored:
     """A customer's chat turn: stored (redacted, deduped by client id) before it is acked."""
-    conversation = conversation_get(conversation_id)
-    if conversation is None:
+    row = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values("ticket_id", "state", "customer_name", "customer_email", "language")
+        .first()
+    )
+    if row is None:
         raise ProtocolError("not_found")
     stored_id = client_id_store(CUSTOMER_ID_PREFIX, client_id)
-    if conversation.state == ConversationState.ENDED:
-        existing = Message.objects.filter(
-            ticket_id=conversation.ticket_id, client_id=stored_id
-        ).first()
+    if row["state"] == ConversationState.ENDED:
+        existing = Message.objects.filter(ticket_id=row["ticket_id"], client_id=stored_id).first()
         if existing is not None:
             return Stored(existing.seq, True)
         raise ProtocolError("conversation_ended", client_id=client_id)
@@ -127,12 +129,12 @@ def chat_message_receive(conversation_id: int, *, client_id: str, text: str) -> 
         result = intake_receive(
             Inbound(
                 channel="chat",
-                ticket_id=conversation.ticket_id,
+                ticket_id=row["ticket_id"],
                 client_id=stored_id,
                 text=text,
-                name=conversation.customer_name,
-                email=conversation.customer_email,
-                language=conversation.language,
+                name=row["customer_name"],
+                email=row["customer_email"],
+                language=row["language"],
             )
         )
     except IntakeError as exc:
@@ -148,26 +150,33 @@ def chat_reply_send(
     Public turns need the conversation active with this agent (or a supervisor); internal
     notes need only a queue the agent belongs to.
     """
-    conversation = conversation_get(conversation_id)
-    if conversation is None:
+    row = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values("ticket_id", "queue_id", "state", "agent_id")
+        .first()
+    )
+    if row is None:
         raise ProtocolError("not_found", client_id=client_id)
-    if not agent_may_work(agent, conversation):
+    queue_ids = queue_ids_for(agent)
+    if queue_ids is not None and row["queue_id"] not in queue_ids:
         raise ProtocolError("forbidden", client_id=client_id)
     stored_id = client_id_store(AGENT_ID_PREFIX, client_id)
-    existing = Message.objects.filter(ticket_id=conversation.ticket_id, client_id=stored_id).first()
+    existing = Message.objects.filter(ticket_id=row["ticket_id"], client_id=stored_id).first()
     if existing is not None:
         return Stored(existing.seq, True)
     if not internal:
-        if conversation.state == ConversationState.ENDED:
+        if row["state"] == ConversationState.ENDED:
             raise ProtocolError("conversation_ended", client_id=client_id)
-        if conversation.agent_id != agent.pk and not is_supervisor(agent):
-            code = "not_waiting" if conversation.state in WAITING_STATES else "forbidden"
+        if row["agent_id"] != agent.pk and queue_ids is not None:
+            code = "not_waiting" if row["state"] in WAITING_STATES else "forbidden"
             raise ProtocolError(
                 code, _("Acepta la conversación antes de escribir."), client_id=client_id
             )
+    # ticket_reply locks and re-reads the ticket; a deferred instance is all it needs here.
+    ticket = Ticket.from_db("default", ["id"], [row["ticket_id"]])
     try:
         message = ticket_reply(
-            conversation.ticket, author=agent, text=text, internal=internal, client_id=stored_id
+            ticket, author=agent, text=text, internal=internal, client_id=stored_id
         )
     except ReplyError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc

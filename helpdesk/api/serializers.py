@@ -113,7 +113,7 @@ class TicketDetailSerializer(TicketListSerializer):
         fields = [*TicketListSerializer.Meta.fields, "messages", "triage"]
 
     def get_messages(self, ticket: Ticket) -> list[dict[str, Any]]:
-        return MessageSerializer(ticket.messages.order_by("seq"), many=True).data
+        return list(MessageSerializer(ticket.messages.order_by("seq"), many=True).data)
 
     def get_triage(self, ticket: Ticket) -> dict[str, Any]:
         return {"confidence": ticket.triage_confidence, "reasons": ticket.triage_reasons}

@@ -171,7 +171,7 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 ticket = (
                     Ticket.objects.select_for_update(of=("self",))
                     .select_related("queue", "contact")
-                    .get(pk=inbound.ticket_id)
+                    .get(pk=int(inbound.ticket_id or 0))
                 )
             message = message_append(
                 ticket,

@@ -1,13 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from helpdesk.web import views_agent, views_public
+from helpdesk.web import views_agent, views_files, views_public
 
 app_name = "helpdesk"
 urlpatterns = [
     path("", views_public.home, name="home"),
     path("enviado/<str:token>/", views_public.contact_done, name="contact-done"),
     path("seguimiento/<str:token>/", views_public.tracking, name="tracking"),
+    path(
+        "seguimiento/<str:token>/adjuntos/<int:pk>/",
+        views_files.customer_attachment,
+        name="tracking-attachment",
+    ),
+    path("agent/adjuntos/<int:pk>/", views_files.agent_attachment, name="agent-attachment"),
     path("login/", auth_views.LoginView.as_view(template_name="helpdesk/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agent/", views_agent.agent_home, name="agent-home"),

@@ -52,14 +52,14 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.name_es
 
+    def get_absolute_url(self) -> str:
+        return reverse("kb:area", args=[self.area]) + f"#{self.slug}"
+
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_es
 
     def description(self, language: str) -> str:
         return self.description_en if language == "en" else self.description_es
-
-    def get_absolute_url(self) -> str:
-        return reverse("kb:area", args=[self.area]) + f"#{self.slug}"
 
 
 class Article(models.Model):
@@ -120,6 +120,18 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        _index_stale()
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:article", args=[self.slug])
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        result = super().delete(*args, **kwargs)  # type: ignore[arg-type]
+        _index_stale()
+        return result
+
     @property
     def area(self) -> str:
         return self.section.area
@@ -133,18 +145,6 @@ class Article(models.Model):
 
     def symptom_list(self) -> list[str]:
         return [s.strip(" -*\t") for s in self.symptoms.splitlines() if s.strip(" -*\t")]
-
-    def get_absolute_url(self) -> str:
-        return reverse("kb:article", args=[self.slug])
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        _index_stale()
-
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        result = super().delete(*args, **kwargs)  # type: ignore[arg-type]
-        _index_stale()
-        return result
 
 
 class ArticleCause(models.Model):

@@ -18,6 +18,7 @@ from knowledgebase.search.text import (
     MAX_QUERY_TOKENS,
     STOPWORDS,
     concept,
+    language_guess,
     stem,
     synonym_words,
     terms,
@@ -28,6 +29,8 @@ FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.5, "summary": 1.5, "symptoms": 1.5,
 CONCEPT_WEIGHT = 0.8
 FUZZY_WEIGHT = 0.7
 PHRASE_WEIGHT = 1.5
+# Stems of the other language than the query's count less ("red" is a colour in English).
+OTHER_LANGUAGE_WEIGHT = 0.4
 # Extra score when the whole query appears as typed in a title or a keyword phrase.
 EXACT_BONUS = 0.25
 K1 = 1.2
@@ -87,11 +90,16 @@ class SearchIndex:
                 for term in terms(text, doc.language):
                     counts[term] += FIELD_WEIGHTS[name]
             weighted.append(counts)
-            plain = [" ".join(w for w in words(text) if not w.startswith("~"))
-                     for text in (doc.title, *doc.keywords)]
+            plain = [
+                " ".join(w for w in words(text) if not w.startswith("~"))
+                for text in (doc.title, *doc.keywords)
+            ]
             self.phrases.append(" | " + " | ".join(plain) + " | ")
-            surface.update(w for w in words(doc.title + " " + " ".join(doc.keywords))
-                           if not w.startswith("~") and w not in STOPWORDS)
+            surface.update(
+                w
+                for w in words(doc.title + " " + " ".join(doc.keywords))
+                if not w.startswith("~") and w not in STOPWORDS
+            )
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         count = len(self.docs) or 1
         lengths = [sum(c.values()) for c in weighted]
@@ -105,7 +113,7 @@ class SearchIndex:
                 df = frequency[term]
                 idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
                 self.postings[term].append((position, idf * tf * (K1 + 1) / (tf + norm)))
-        for term, entries in self.postings.items():
+        for entries in self.postings.values():
             entries.sort(key=lambda entry: -entry[1])
             del entries[MAX_POSTINGS:]
         self.fuzzy = FuzzyVocabulary(surface | synonym_words())
@@ -113,10 +121,11 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.docs)
 
-    def _word_terms(self, word: str) -> dict[str, float]:
+    def _word_terms(self, word: str, guess: str | None = None) -> dict[str, float]:
         found: dict[str, float] = {}
         for language in LANGUAGES:
-            found[f"{language}:{stem(word, language)}"] = 1.0
+            weight = OTHER_LANGUAGE_WEIGHT if guess and language != guess else 1.0
+            found[f"{language}:{stem(word, language)}"] = weight
             if name := concept(word, language):
                 found[name] = CONCEPT_WEIGHT
         return {term: weight for term, weight in found.items() if term in self.postings}
@@ -124,7 +133,9 @@ class SearchIndex:
     def parse(self, query: str) -> _Query:
         parsed = _Query()
         seen: set[str] = set()
-        for word in words(query):
+        tokens = words(query)
+        guess = language_guess(tokens)
+        for word in tokens:
             if word in seen or (word in STOPWORDS and not word.startswith("~")):
                 continue
             seen.add(word)
@@ -137,10 +148,10 @@ class SearchIndex:
                 continue
             if len(word) < 2:
                 continue
-            matched = self._word_terms(word)
+            matched = self._word_terms(word, guess)
             if not matched:
                 for candidate, _distance in self.fuzzy.nearest(word):
-                    for term, weight in self._word_terms(candidate).items():
+                    for term, weight in self._word_terms(candidate, guess).items():
                         matched[term] = max(matched.get(term, 0.0), weight * FUZZY_WEIGHT)
             if matched:
                 parsed.words.append(matched)
@@ -179,15 +190,20 @@ class SearchIndex:
         ranked = heapq.nlargest(limit * 8 + 50, candidates)
         if len(ranked) < len(scores) and not self._fills(ranked, allow, limit):
             ranked = sorted(
-                ((score * (0.5 + 0.5 * matched_words[p] / total), p) for p, score in scores.items()),
+                (
+                    (score * (0.5 + 0.5 * matched_words[p] / total), p)
+                    for p, score in scores.items()
+                ),
                 reverse=True,
             )
         typed = " ".join(w for w in words(query) if not w.startswith("~"))
         if " " in typed and ranked:
             # Only the head of the ranking can be reordered by an exact phrase match.
             head = [
-                (score * (1 + EXACT_BONUS) if f" {typed} " in self.phrases[position] else score,
-                 position)
+                (
+                    score * (1 + EXACT_BONUS) if f" {typed} " in self.phrases[position] else score,
+                    position,
+                )
                 for score, position in ranked[:50]
             ]
             ranked = sorted(head, reverse=True) + ranked[50:]
@@ -206,10 +222,10 @@ class SearchIndex:
                 break
         return hits
 
-    def _fills(self, ranked: list[tuple[float, int]], allow: Callable[[Doc], bool],
-               limit: int) -> bool:
-        groups = {self.docs[p].group or self.docs[p].slug for _, p in ranked
-                  if allow(self.docs[p])}
+    def _fills(
+        self, ranked: list[tuple[float, int]], allow: Callable[[Doc], bool], limit: int
+    ) -> bool:
+        groups = {self.docs[p].group or self.docs[p].slug for _, p in ranked if allow(self.docs[p])}
         return len(groups) >= limit
 
     def _in_language(self, group: str, language: str, allow: Callable[[Doc], bool]) -> Doc | None:

@@ -63,8 +63,10 @@ def content_parse(text: str, path: str = "") -> ArticleFile:
     for key in ("symptoms", "steps", "keywords", "related"):
         items = meta.get(key) or []
         if not isinstance(items, list) or not all(isinstance(i, str | int) for i in items):
-            raise ContentError(f"{path}: {key} must be a list of plain strings (quote any text "
-                               "with a colon followed by a space)")
+            raise ContentError(
+                f"{path}: {key} must be a list of plain strings (quote any text "
+                "with a colon followed by a space)"
+            )
     causes = []
     for cause in meta["causes"]:
         if not isinstance(cause, dict) or cause.get("origin") not in Origin.values:
@@ -160,8 +162,7 @@ def content_load(directory: Path = CONTENT_DIR) -> dict[str, int]:
     """Load every `*.md` under `directory`; idempotent, and only changed files are written."""
     files = sorted(directory.rglob("*.md"))
     items = [
-        content_parse(p.read_text(encoding="utf-8"), str(p.relative_to(directory)))
-        for p in files
+        content_parse(p.read_text(encoding="utf-8"), str(p.relative_to(directory))) for p in files
     ]
     slugs = [i.slug for i in items]
     if len(slugs) != len(set(slugs)):

@@ -28,7 +28,9 @@ def kb_figures(*, since: date | None = None) -> dict[str, Any]:
         views_q = views_q.filter(day__gte=since)
         feedback_q = feedback_q.filter(created_at__date__gte=since)
         deflection_q = deflection_q.filter(created_at__date__gte=since)
-    views = dict(views_q.values_list("article").annotate(n=Sum("views")).values_list("article", "n"))
+    views = dict(
+        views_q.values_list("article").annotate(n=Sum("views")).values_list("article", "n")
+    )
     answers = {
         row["article"]: row
         for row in feedback_q.values("article").annotate(
@@ -64,8 +66,12 @@ def kb_figures(*, since: date | None = None) -> dict[str, Any]:
         for key in ("views", "helpful", "not_helpful", "deflections"):
             area[key] += row[key]
     area_rows = [
-        {"category": key, "label": str(Category(key).label), **value,
-         "helpful_pct": _percent(value["helpful"], value["not_helpful"])}
+        {
+            "category": key,
+            "label": str(Category(key).label),
+            **value,
+            "helpful_pct": _percent(value["helpful"], value["not_helpful"]),
+        }
         for key, value in areas.items()
     ]
     area_rows.sort(key=lambda r: (-r["views"], -r["deflections"], r["category"]))

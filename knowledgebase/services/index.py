@@ -35,9 +35,7 @@ def article_docs() -> list[Doc]:
     """Every article (drafts and internal included) as a plain search document."""
     from knowledgebase.models import Article, Status, Visibility
 
-    rows = list(
-        Article.objects.select_related("section").prefetch_related("steps", "causes")
-    )
+    rows = list(Article.objects.select_related("section").prefetch_related("steps", "causes"))
     partner = {a.id: a.translation_id for a in rows if a.translation_id}
     partner.update({b: a for a, b in list(partner.items())})
     docs = []
@@ -71,7 +69,11 @@ def index_get() -> SearchIndex:
     """The current index, rebuilt when articles changed since it was built."""
     now = time.monotonic()
     index = _state["index"]
-    if index is not None and not _state["stale"] and now - float(_state["checked"]) < RECHECK_SECONDS:  # type: ignore[arg-type]
+    if (
+        index is not None
+        and not _state["stale"]
+        and now - float(_state["checked"]) < RECHECK_SECONDS
+    ):  # type: ignore[arg-type]
         return index  # type: ignore[return-value]
     with _lock:
         stamp = _stamp()

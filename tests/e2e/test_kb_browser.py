@@ -71,8 +71,14 @@ def test_contact_form_suggests_articles_while_typing(browser, live_daphne):
 def test_agent_inserts_article_steps_into_a_reply(browser, live_daphne, queues):
     seed(io.StringIO())
     user_create("agente2", queues=[queues["billing"]], password="clave-segura-123")
-    ticket = intake_receive(Inbound(channel="web", name="Luis", email="luis@example.com",
-                                    text="Recargué 100 pesos y no me llega el saldo")).ticket
+    ticket = intake_receive(
+        Inbound(
+            channel="web",
+            name="Luis",
+            email="luis@example.com",
+            text="Recargué 100 pesos y no me llega el saldo",
+        )
+    ).ticket
     context = browser.new_context(locale="es-MX")
     page = context.new_page()
     page.goto(live_daphne.url + f"/agent/tickets/{ticket.reference}/")

@@ -143,3 +143,21 @@ def test_forged_tracking_token_is_404(client, queues):
     forged = re.sub(r".$", lambda m: "A" if m.group(0) != "A" else "B", token)
     assert client.get(f"/seguimiento/{forged}/").status_code == 404
     assert client.get("/seguimiento/nada/").status_code == 404
+
+
+def test_attachment_downloads_are_checked(client, queues, agent):
+    from django.test import Client
+
+    upload = SimpleUploadedFile("factura.pdf", b"%PDF-1.4 prueba", "application/pdf")
+    client.post("/", {**VALID, "message": "No tengo señal", "attachments": [upload]})
+    attachment = Attachment.objects.get()
+    ticket = attachment.message.ticket
+    token = tracking_token(ticket.reference)
+    own = client.get(f"/seguimiento/{token}/adjuntos/{attachment.pk}/")
+    assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.4 prueba"
+    other = tracking_token("T-ZZZZZZ")
+    assert client.get(f"/seguimiento/{other}/adjuntos/{attachment.pk}/").status_code == 404
+    assert client.get(f"/agent/adjuntos/{attachment.pk}/").status_code == 302  # login first
+    staff = Client()
+    staff.force_login(agent)
+    assert staff.get(f"/agent/adjuntos/{attachment.pk}/").status_code == 200

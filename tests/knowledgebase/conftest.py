@@ -31,17 +31,32 @@ def kb_content(db):
 
 @pytest.fixture
 def make_article(db):
-    def make(title: str, *, area: str = "connection", language: str = "es",
-             visibility: str = "public", status: str = "published", keywords: str = "",
-             steps: tuple[str, ...] = ("Reinicia el equipo.",), symptoms: str = "Falla",
-             summary: str = "", slug: str | None = None) -> Article:
+    def make(
+        title: str,
+        *,
+        area: str = "connection",
+        language: str = "es",
+        visibility: str = "public",
+        status: str = "published",
+        keywords: str = "",
+        steps: tuple[str, ...] = ("Reinicia el equipo.",),
+        symptoms: str = "Falla",
+        summary: str = "",
+        slug: str | None = None,
+    ) -> Article:
         section, _ = Section.objects.get_or_create(
             slug=f"t-{area}", defaults={"area": area, "name_es": area, "name_en": area}
         )
         article = Article.objects.create(
-            slug=slug or f"articulo-{next(_counter)}", title=title, section=section,
-            language=language, visibility=visibility, status=status, keywords=keywords,
-            summary=summary or title, symptoms=symptoms,
+            slug=slug or f"articulo-{next(_counter)}",
+            title=title,
+            section=section,
+            language=language,
+            visibility=visibility,
+            status=status,
+            keywords=keywords,
+            summary=summary or title,
+            symptoms=symptoms,
         )
         ArticleCause.objects.create(article=article, order=1, origin="network", text="Red")
         for n, text in enumerate(steps, 1):

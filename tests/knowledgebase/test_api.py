@@ -21,8 +21,17 @@ def test_search_returns_ranked_results_with_details(client, kb_content):
     assert data["query"] == "no me llegan los mensajes" and data["count"] == 3
     first = data["results"][0]
     assert first["category"] == "sms"
-    assert set(first) == {"slug", "title", "category", "score", "url", "summary", "language",
-                          "category_label", "internal"}
+    assert set(first) == {
+        "slug",
+        "title",
+        "category",
+        "score",
+        "url",
+        "summary",
+        "language",
+        "category_label",
+        "internal",
+    }
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
 
@@ -39,9 +48,16 @@ def test_agents_see_internal_articles_anonymous_do_not(client, kb_content, agent
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({}, "q"), ({"q": ""}, "q"), ({"q": "   "}, "q"), ({"q": "x" * 10_240}, "q"),
-     ({"q": "señal", "limit": "0"}, "limit"), ({"q": "señal", "limit": "abc"}, "limit"),
-     ({"q": "señal", "lang": "fr"}, "lang"), ({"q": "a\x00b"}, "q")],
+    [
+        ({}, "q"),
+        ({"q": ""}, "q"),
+        ({"q": "   "}, "q"),
+        ({"q": "x" * 10_240}, "q"),
+        ({"q": "señal", "limit": "0"}, "limit"),
+        ({"q": "señal", "limit": "abc"}, "limit"),
+        ({"q": "señal", "lang": "fr"}, "lang"),
+        ({"q": "a\x00b"}, "q"),
+    ],
 )
 def test_bad_search_input_gives_a_clear_400(client, params, field):
     response = client.get(SEARCH, params)
@@ -69,15 +85,22 @@ def test_search_flood_is_rate_limited(client, kb_content, settings):
 
 def test_deflection_beacon_without_csrf_and_cancel_on_submit(kb_content):
     client = Client(enforce_csrf_checks=True)
-    body = {"token": "abcdef123456", "article": "sin-senal", "source": "form",
-            "query": "no tengo señal"}
+    body = {
+        "token": "abcdef123456",
+        "article": "sin-senal",
+        "source": "form",
+        "query": "no tengo señal",
+    }
     first = client.post(DEFLECT, json.dumps(body), content_type="application/json")
     again = client.post(DEFLECT, json.dumps(body), content_type="application/json")
     assert (first.status_code, again.status_code) == (201, 200)
     deflection = Deflection.objects.get()
     assert deflection.article.slug == "sin-senal" and not deflection.submitted_anyway
-    done = client.post(DEFLECT, json.dumps({"token": "abcdef123456", "action": "submitted"}),
-                       content_type="application/json")
+    done = client.post(
+        DEFLECT,
+        json.dumps({"token": "abcdef123456", "action": "submitted"}),
+        content_type="application/json",
+    )
     assert done.json() == {"updated": 1}
     deflection.refresh_from_db()
     assert deflection.submitted_anyway
@@ -85,9 +108,13 @@ def test_deflection_beacon_without_csrf_and_cancel_on_submit(kb_content):
 
 @pytest.mark.parametrize(
     "body",
-    [{"token": "short", "article": "sin-senal"}, {"token": "abcdef123456", "article": "nope"},
-     {"token": "abcdef123456"}, {"token": "abc def 123456", "article": "sin-senal"},
-     {"token": "abcdef123456", "article": "interno-escalar-falla-red"}],
+    [
+        {"token": "short", "article": "sin-senal"},
+        {"token": "abcdef123456", "article": "nope"},
+        {"token": "abcdef123456"},
+        {"token": "abc def 123456", "article": "sin-senal"},
+        {"token": "abcdef123456", "article": "interno-escalar-falla-red"},
+    ],
 )
 def test_bad_deflections_write_nothing(client, kb_content, body):
     response = client.post(DEFLECT, json.dumps(body), content_type="application/json")
@@ -99,22 +126,34 @@ def test_deflection_flood_is_rate_limited(client, kb_content):
     codes = []
     for n in range(31):
         body = {"token": f"token-{n:08d}", "article": "sin-senal"}
-        codes.append(client.post(DEFLECT, json.dumps(body),
-                                 content_type="application/json").status_code)
+        codes.append(
+            client.post(DEFLECT, json.dumps(body), content_type="application/json").status_code
+        )
     assert codes[:30] == [201] * 30 and codes[30] == 429
     assert Deflection.objects.count() == 30
 
 
 def test_feedback_api_and_its_limits(client, kb_content):
     url = "/api/v1/kb/articles/sin-senal/feedback/"
-    ok = client.post(url, {"helpful": True, "comment": "Me sirvió"}, content_type="application/json")
+    ok = client.post(
+        url, {"helpful": True, "comment": "Me sirvió"}, content_type="application/json"
+    )
     assert ok.status_code == 201
-    assert client.post("/api/v1/kb/articles/no-existe/feedback/", {"helpful": True},
-                       content_type="application/json").status_code == 404
-    bad = client.post(url, {"helpful": "tal vez", "comment": "x" * 2000},
-                      content_type="application/json")
+    assert (
+        client.post(
+            "/api/v1/kb/articles/no-existe/feedback/",
+            {"helpful": True},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    bad = client.post(
+        url, {"helpful": "tal vez", "comment": "x" * 2000}, content_type="application/json"
+    )
     assert bad.status_code == 400 and {"helpful", "comment"} <= set(bad.json()["errors"])
-    codes = [client.post(url, {"helpful": False}, content_type="application/json").status_code
-             for _ in range(10)]
+    codes = [
+        client.post(url, {"helpful": False}, content_type="application/json").status_code
+        for _ in range(10)
+    ]
     assert codes.count(429) >= 1
     assert Feedback.objects.count() == 1 + codes.count(201)

@@ -2,7 +2,6 @@
 
 import io
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -45,8 +44,9 @@ def test_seed_loads_every_area_in_both_languages_and_is_idempotent():
 def test_seed_covers_the_support_rules_of_the_sources(kb_content):
     def text(slug):
         article = Article.objects.get(slug=slug)
-        return " ".join([article.summary, article.contact_support]
-                        + [s.text for s in article.steps.all()])
+        return " ".join(
+            [article.summary, article.contact_support] + [s.text for s in article.steps.all()]
+        )
 
     assert "10 minutos" in text("recarga-error-pero-llego")
     assert "19:30" in text("sistema-lento-hora-pico") and "21:30" in text("sistema-lento-hora-pico")
@@ -76,11 +76,16 @@ def test_changed_file_is_updated_and_admin_edits_of_others_survive(tmp_path):
     ("text", "message"),
     [
         ("---\ntitle: x\n---\n", "missing"),
-        ("---\nslug: a\ntitle: t\nlanguage: es\nsection: s\nsummary: s\nsymptoms: [a]\n"
-         "causes: [{origin: moon, text: x}]\nsteps: [a]\n---\n", "origin"),
-        ("---\nslug: a\ntitle: t\nlanguage: es\nsection: s\nsummary: s\nsymptoms: [a]\n"
-         "causes: [{origin: device, text: x}]\nsteps:\n  - Paso uno: con dos puntos\n---\n",
-         "plain strings"),
+        (
+            "---\nslug: a\ntitle: t\nlanguage: es\nsection: s\nsummary: s\nsymptoms: [a]\n"
+            "causes: [{origin: moon, text: x}]\nsteps: [a]\n---\n",
+            "origin",
+        ),
+        (
+            "---\nslug: a\ntitle: t\nlanguage: es\nsection: s\nsummary: s\nsymptoms: [a]\n"
+            "causes: [{origin: device, text: x}]\nsteps:\n  - Paso uno: con dos puntos\n---\n",
+            "plain strings",
+        ),
         ("---\nslug: [\n---\n", "YAML"),
     ],
 )
@@ -104,10 +109,12 @@ def test_unknown_related_slug_is_rejected_and_nothing_is_written(tmp_path):
 
 
 def test_markdown_is_rendered_safely():
-    html = str(markdown_render(
-        "**Hola** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.example)"
-        '<img src=x onerror="alert(1)">'
-    ))
+    html = str(
+        markdown_render(
+            "**Hola** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.example)"
+            '<img src=x onerror="alert(1)">'
+        )
+    )
     assert "<strong>Hola</strong>" in html
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;" in html  # shown as text, never run

@@ -51,7 +51,10 @@ def test_feedback_form_records_answer_and_rejects_bad_input(client, kb_content):
     assert Feedback.objects.get().comment == "Sigo sin señal en el centro"
     assert client.post(url, {"helpful": "quizás"}).status_code == 400
     assert client.post(url, {"helpful": "yes", "comment": "x" * 1001}).status_code == 400
-    assert client.post(reverse("kb:feedback", args=["no-existe"]), {"helpful": "yes"}).status_code == 404
+    assert (
+        client.post(reverse("kb:feedback", args=["no-existe"]), {"helpful": "yes"}).status_code
+        == 404
+    )
     assert Feedback.objects.count() == 1
 
 
@@ -86,9 +89,15 @@ def test_figures_page_is_for_supervisors_only(client, kb_content, agent, supervi
 def test_agent_suggestions_tag_offers_insertable_steps(kb_content, queues):
     from helpdesk.services.intake import Inbound, intake_receive
 
-    result = intake_receive(Inbound(channel="web", name="Ana", email="ana@example.com",
-                                    subject="Recarga",
-                                    text="Hice una recarga hace rato y no me aparece el saldo"))
+    result = intake_receive(
+        Inbound(
+            channel="web",
+            name="Ana",
+            email="ana@example.com",
+            subject="Recarga",
+            text="Hice una recarga hace rato y no me aparece el saldo",
+        )
+    )
     ticket = result.ticket
     assert Message.objects.filter(ticket=ticket).exists()
     html = Template("{% load kb_tags %}{% kb_agent_suggestions ticket %}").render(

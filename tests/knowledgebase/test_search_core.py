@@ -40,7 +40,13 @@ def test_fold_removes_accents_case_and_stretched_letters():
 
 def test_words_expand_sms_speak_and_mark_phrases():
     assert words("q onda xq no llega el msj") == [
-        "que", "onda", "porque", "no", "llega", "el", "mensaje"
+        "que",
+        "onda",
+        "porque",
+        "no",
+        "llega",
+        "el",
+        "mensaje",
     ]
     assert "~signal" in words("me sale Sin Servicio")
 
@@ -77,7 +83,13 @@ def test_folding_stemming_and_synonyms(query, expected):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("covertura", "d1"), ("fatura", "d5"), ("recaraga", "d6"), ("mensages", "d3"), ("lneto", "d2")],
+    [
+        ("covertura", "d1"),
+        ("fatura", "d5"),
+        ("recaraga", "d6"),
+        ("mensages", "d3"),
+        ("lneto", "d2"),
+    ],
 )
 def test_typos_match_titles_and_keywords(query, expected):
     assert top(query) == expected
@@ -102,10 +114,24 @@ def test_ranking_prefers_more_query_words_and_titles():
 def test_visibility_filter_and_translation_groups():
     docs = [
         _doc(1, "Sin señal", "connection"),
-        Doc(id=2, slug="interno", title="Sin señal: escalar", area="connection", language="es",
-            group="2", public=False),
-        Doc(id=3, slug="borrador", title="Sin señal borrador", area="connection", language="es",
-            group="3", published=False),
+        Doc(
+            id=2,
+            slug="interno",
+            title="Sin señal: escalar",
+            area="connection",
+            language="es",
+            group="2",
+            public=False,
+        ),
+        Doc(
+            id=3,
+            slug="borrador",
+            title="Sin señal borrador",
+            area="connection",
+            language="es",
+            group="3",
+            published=False,
+        ),
         Doc(id=4, slug="no-signal", title="No signal", area="connection", language="en", group="1"),
     ]
     index = SearchIndex(docs)
@@ -118,8 +144,16 @@ def test_visibility_filter_and_translation_groups():
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "!!!", "de la que el", "' OR 1=1; --",
-     "<script>alert(1)</script>", "\x00\x01", "zzzzzzqqqq"],
+    [
+        "",
+        "   ",
+        "!!!",
+        "de la que el",
+        "' OR 1=1; --",
+        "<script>alert(1)</script>",
+        "\x00\x01",
+        "zzzzzzqqqq",
+    ],
 )
 def test_bad_or_meaningless_queries_give_empty_results(query):
     assert INDEX.search(query) == []

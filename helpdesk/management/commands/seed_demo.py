@@ -103,7 +103,7 @@ class Command(BaseCommand):
             seed_module.seed(self.stdout)
         self._tickets()
         self.stdout.write(self.style.SUCCESS("Datos de demostración listos."))
-        self.stdout.write("Usuarios (contraseña: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Usuarios (contraseña: {DEMO_PASSWORD}):")
         for username, role, name, queue_slugs in USERS:
             self.stdout.write(f"  {username:<12} {role:<10} {name} · {', '.join(queue_slugs)}")
 

@@ -20,12 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("query", nargs="+", help="texto a buscar")
         parser.add_argument("--limit", type=int, default=10, help=f"1-{MAX_LIMIT} (10)")
-        parser.add_argument("--json", action="store_true",
-                            help="salida JSON (por omisión también es JSON; se acepta por "
-                                 "compatibilidad con DESIGN.md)")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="salida JSON (por omisión también es JSON; se acepta por "
+            "compatibilidad con DESIGN.md)",
+        )
         parser.add_argument("--lang", choices=["es", "en"], help="idioma preferido")
-        parser.add_argument("--internal", action="store_true",
-                            help="incluir artículos internos (solo agentes)")
+        parser.add_argument(
+            "--internal", action="store_true", help="incluir artículos internos (solo agentes)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         query = " ".join(options["query"]).strip()
@@ -36,6 +40,7 @@ class Command(BaseCommand):
         limit = options["limit"]
         if not 1 <= limit <= MAX_LIMIT:
             raise CommandError(f"--limit debe estar entre 1 y {MAX_LIMIT}.")
-        hits = articles_search(query, limit=limit, internal=options["internal"],
-                               language=options.get("lang"))
+        hits = articles_search(
+            query, limit=limit, internal=options["internal"], language=options.get("lang")
+        )
         self.stdout.write(json.dumps([hit_as_dict(h) for h in hits], ensure_ascii=False))
