@@ -30,8 +30,9 @@ def agent_display(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def conversation_summary(conversation: Conversation) -> dict[str, Any]:
-    online = leases.lease_count(leases.conversation_key(conversation.pk))
+def conversation_summary(conversation: Conversation, online: int | None = None) -> dict[str, Any]:
+    if online is None:
+        online = leases.lease_count(leases.conversation_key(conversation.pk))
     return {
         "id": conversation.pk,
         "ticket": conversation.ticket.reference,
@@ -70,17 +71,24 @@ def agent_queues(user: Any) -> list[Queue]:
     return list(user.queues.all())
 
 
-def conversations_for_agent(user: Any) -> list[Conversation]:
-    """The agent's active chats and the waiting chats of their queues, oldest wait first."""
-    queue_ids = [queue.pk for queue in agent_queues(user)]
+def conversations_for_agent(user: Any, *, own_only: bool = False) -> list[Conversation]:
+    """The agent's active chats and (unless own_only) the waiting chats of their queues,
+    oldest wait first."""
+    wanted = Q(agent=user, state=ConversationState.ACTIVE)
+    if not own_only:
+        queue_ids = [queue.pk for queue in agent_queues(user)]
+        wanted |= Q(queue_id__in=queue_ids, state__in=WAITING_STATES)
     return list(
         Conversation.objects.select_related("ticket", "queue", "agent__agent_profile")
-        .filter(
-            Q(agent=user, state=ConversationState.ACTIVE)
-            | Q(queue_id__in=queue_ids, state__in=WAITING_STATES)
-        )
+        .filter(wanted)
         .order_by("waiting_since", "pk")
     )
+
+
+def conversation_summaries(conversations: list[Conversation]) -> list[dict[str, Any]]:
+    """Summaries with one batched presence read for all of them."""
+    online = leases.lease_counts(leases.conversation_key(c.pk) for c in conversations)
+    return [conversation_summary(c, online[leases.conversation_key(c.pk)]) for c in conversations]
 
 
 def queue_position(conversation: Conversation) -> int:

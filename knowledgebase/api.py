@@ -95,7 +95,9 @@ class DeflectionInput(serializers.Serializer):
     token = serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$")
     action = serializers.ChoiceField(choices=["solved", "submitted"], default="solved")
     article = serializers.SlugField(max_length=120, required=False)
-    source = serializers.ChoiceField(choices=DeflectionSource.values, default="form")
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=DeflectionSource.values, default="form"
+    )
     query = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 

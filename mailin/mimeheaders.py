@@ -71,8 +71,8 @@ def words_decode(value: str) -> str:
         position = match.end()
     pieces.append((None, value[position:]))
     out = []
-    for charset, data in pieces:
-        out.append(bytes_decode(data, charset) if isinstance(data, bytes) else data)
+    for charset, chunk in pieces:
+        out.append(bytes_decode(chunk, charset) if isinstance(chunk, bytes) else chunk)
     return "".join(out)
 
 

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
 from django_tasks import task
 
 from helpdesk.models import DeliveryStatus, Message
 from helpdesk.references import tracking_token
+from mailin.composing import OutgoingEmail, email_build
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=30)
@@ -52,36 +52,27 @@ def _thread_ids(message: Message) -> list[str]:
 
 
 def email_compose(message: Message) -> EmailMultiAlternatives:
+    """The email for one outbound message (reads the ticket's thread and files)."""
     ticket = message.ticket
-    subject = ticket.subject or "Su solicitud"
-    subject = f"[{ticket.reference}] {subject}"
-    link = tracking_url(ticket.reference)
-    text = f"{message.text}\n\n--\nSeguimiento de su caso {ticket.reference}: {link}\n"
-    html = (
-        f"{linebreaks(escape(message.text))}<hr><p>Seguimiento de su caso "
-        f'<a href="{escape(link)}">{escape(ticket.reference)}</a></p>'
-    )
-    headers = {"Message-ID": message.email_message_id or message_id_new(ticket.reference)}
-    previous = _thread_ids(message)
-    if previous:
-        headers["In-Reply-To"] = previous[-1]
-        headers["References"] = " ".join(previous[-20:])
-    if message.automatic:
-        headers["Auto-Submitted"] = "auto-replied"
-        headers["X-Auto-Response-Suppress"] = "All"
-    headers["X-Helpdesk-Ticket"] = ticket.reference
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[ticket.contact.email],
-        headers=headers,
-    )
-    email.attach_alternative(html, "text/html")
+    files = []
     for attachment in message.attachments.filter(quarantined=False):
         with attachment.file.open("rb") as handle:
-            email.attach(attachment.filename, handle.read(), attachment.content_type)
-    return email
+            files.append((attachment.filename, handle.read(), attachment.content_type))
+    return email_build(
+        OutgoingEmail(
+            reference=ticket.reference,
+            subject=ticket.subject,
+            text=message.text,
+            html=message.html,
+            to=ticket.contact.email,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            message_id=message.email_message_id or message_id_new(ticket.reference),
+            tracking_url=tracking_url(ticket.reference),
+            thread_ids=_thread_ids(message),
+            automatic=message.automatic,
+            files=files,
+        )
+    )
 
 
 def backoff(attempt: int) -> timedelta:

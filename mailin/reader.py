@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
@@ -80,7 +81,9 @@ def _cursor(key: str) -> MailboxCursor:
     return cursor
 
 
-def fetch_new(session: ImapSession, target: Target, crash_before_flag: bool = False) -> FetchReport:
+def fetch_new(
+    session: ImapSession, target: Target, on_batch: Callable[[], object] | None = None
+) -> FetchReport:
     """Process every message after the cursor; returns counts by outcome kind."""
     report = FetchReport(target.config.key)
     cursor = _cursor(target.config.key)
@@ -97,12 +100,12 @@ def fetch_new(session: ImapSession, target: Target, crash_before_flag: bool = Fa
             batch = fetched[start : start + TX_BATCH]
             outcomes = emails_receive(batch, target.source)  # committed on return
             report.counts.update(outcome.kind for outcome in outcomes)
-            if crash_before_flag:
-                raise SystemExit("simulated crash after commit, before flagging")
             done = [uid for uid, _raw in batch]
             session.mark_processed(done)
             MailboxCursor.objects.filter(pk=cursor.pk).update(last_uid=max(done))
             cursor.last_uid = max(done)
+            if on_batch is not None:
+                on_batch()  # e.g. renew the reader lock during a long backlog
     return report
 
 
@@ -113,7 +116,7 @@ def fetch_once(target: Target, lock_wait: float | None = 60.0) -> FetchReport:
     try:
         session = ImapSession(target.config)
         try:
-            return fetch_new(session, target)
+            return fetch_new(session, target, on_batch=lock.renew)
         finally:
             session.close()
     finally:
@@ -128,16 +131,21 @@ def _run_end(lock: ReaderLock) -> None:
 def run_forever(
     target: Target,
     stop: threading.Event | None = None,
-    idle_timeout: float = 30.0,
+    idle_timeout: float = 10.0,
     poll_interval: float = 30.0,
     max_backoff: float = 60.0,
-    on_report=None,
+    on_report: Callable[[FetchReport], object] | None = None,
+    use_idle: bool = True,
 ) -> None:
-    """Read a mailbox until `stop` is set: IDLE where the server has it, polling otherwise;
-    reconnect with exponential backoff after any connection failure."""
+    """Read a mailbox until `stop` is set: IDLE where the server has it (and `use_idle`),
+    polling every `poll_interval` otherwise; reconnect with exponential backoff after any
+    connection failure. A second reader of the same mailbox waits for the lock."""
     stop = stop or threading.Event()
     lock = ReaderLock(target.config.key)
-    lock.acquire(wait=None)  # the second reader of this mailbox waits here
+    while not lock.try_acquire():
+        if stop.wait(2.0):
+            connection.close()
+            return
     backoff = 1.0
     try:
         while not stop.is_set():
@@ -152,12 +160,12 @@ def run_forever(
                 continue
             try:
                 while not stop.is_set():
-                    report = fetch_new(session, target)
+                    report = fetch_new(session, target, on_batch=lock.renew)
                     if on_report is not None:
                         on_report(report)
                     backoff = 1.0
                     lock.renew()
-                    if session.can_idle:
+                    if use_idle and session.can_idle:
                         session.idle_wait(idle_timeout)
                     else:
                         stop.wait(poll_interval)

@@ -35,6 +35,7 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
         rows = (
             Message.objects.filter(email_message_id__in=keys.message_ids)
             .exclude(ticket__status=Status.CLOSED)
+            .order_by()
             .values_list("email_message_id", "ticket_id")
         )
         by_message_id = {mid: tid for mid, tid in rows if mid}
@@ -55,7 +56,7 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
     if keys.sender and keys.subject_key and window.total_seconds() > 0:
         # One query through the contact's unique lower(email) index (its partial condition,
         # email <> '', is repeated so the planner may use it), then the ticket's contact index.
-        rows = (
+        recent_rows = (
             Ticket.objects.annotate(sender_email=Lower("contact__email"))
             .filter(
                 sender_email=keys.sender,
@@ -67,7 +68,7 @@ def thread_find(parsed: ParsedEmail) -> ThreadMatch:
             .order_by("-created_at")
             .values_list("id", "subject")[:20]
         )
-        recent = [RecentTicket(tid, subject_normalize(subject)) for tid, subject in rows]
+        recent = [RecentTicket(tid, subject_normalize(subject)) for tid, subject in recent_rows]
     return thread_choose(keys, by_message_id, by_reference, recent)
 
 

@@ -162,7 +162,11 @@ def email_receive(raw: bytes, source: MailSource) -> MailOutcome:
     Atomic per message: the ticket change, notes, acknowledgement job and quarantine rows
     commit together (the caller may batch several messages in one outer transaction).
     """
-    parsed = email_parse(raw)
+    try:
+        parsed = email_parse(raw)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not block the mailbox
+        log.exception("mail from %s could not be parsed", source.key)
+        parsed = ParseFailure(f"parser error: {type(exc).__name__}: {exc}")
     if isinstance(parsed, ParseFailure):
         quarantine_record(raw, source, QuarantineKind.PARSE_ERROR, parsed.error)
         return MailOutcome("quarantined", detail=parsed.error)

@@ -20,7 +20,7 @@ from channels_chat.selectors import (
     agent_may_work,
     agent_queues,
     conversation_get,
-    conversation_summary,
+    conversation_summaries,
     conversations_for_agent,
     messages_after,
 )
@@ -35,21 +35,23 @@ from helpdesk.permissions import is_agent, is_supervisor
 
 
 def _agent_start(user: Any) -> dict[str, Any]:
-    """Everything the socket needs at connect: identity, queues, chats, presence."""
+    """Identity, queues and presence at connect (going online if the agent was offline)."""
     if not is_agent(user):
         return {}
     load = agent_load(user)
     if load.presence == Presence.OFFLINE:
         load = presence_set(user, Presence.ONLINE)
-    conversations = conversations_for_agent(user)
     return {
         "supervisor": is_supervisor(user),
         "name": agent_display(user),
         "queues": [queue.slug for queue in agent_queues(user)],
         "presence": load.presence,
         "capacity": load.capacity,
-        "conversations": [conversation_summary(c) for c in conversations],
     }
+
+
+def _agent_conversations(user: Any, own_only: bool) -> list[dict[str, Any]]:
+    return conversation_summaries(conversations_for_agent(user, own_only=own_only))
 
 
 def _conversation_of(ticket_id: int) -> int | None:
@@ -86,7 +88,9 @@ class AgentConsumer(ChatSocket):
             if self.supervisor:
                 await self.join(groups.supervisors_group())
         await self.lease(leases.agent_key(self.user.pk))
-        for summary in start["conversations"]:
+        # Read after joining, so that no change in between is missed.
+        conversations = await db(_agent_conversations)(self.user, own_only)
+        for summary in conversations:
             await self._track(summary)
         await self.send_frame(
             {
@@ -96,7 +100,7 @@ class AgentConsumer(ChatSocket):
                 "presence": start["presence"],
                 "capacity": start["capacity"],
                 "queues": start["queues"],
-                "conversations": start["conversations"],
+                "conversations": conversations,
             }
         )
 

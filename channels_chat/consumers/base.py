@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -93,19 +94,28 @@ class ChatSocket(AsyncWebsocketConsumer):
             self.tasks.append(asyncio.create_task(self._keep_alive(), name="lease"))
 
     async def _keep_alive(self) -> None:
-        """Refresh leases and re-assert group membership (a restarted Redis forgets both)."""
+        """Refresh leases and re-assert group membership (a restarted Redis forgets both).
+
+        Jittered so that sockets opened together do not refresh together; one failure may be
+        a passing overload, two in a row close the socket so that the client reconnects.
+        """
         period = max(chat_setting("LEASE_SECONDS") / 3, 0.5)
+        failures = 0
         while True:
-            await asyncio.sleep(period)
+            delay = period if failures == 0 else min(period, 1.0)
+            await asyncio.sleep(delay * random.uniform(0.7, 1.0))
             try:
                 for key in list(self.lease_keys):
                     await db(leases.lease_open)(key, self.channel_name)
                 for group in list(self.joined):
                     await self.channel_layer.group_add(group, self.channel_name)
+                failures = 0
             except Exception:
-                log.warning("keep-alive failed; closing so the client reconnects", exc_info=True)
-                await self.close(code=1011)
-                return
+                failures += 1
+                log.warning("keep-alive failed (%s)", failures, exc_info=True)
+                if failures >= 2:
+                    await self.close(code=1011)
+                    return
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         raw = text_data if text_data is not None else bytes_data

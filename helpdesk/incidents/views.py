@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,7 +30,7 @@ def status(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
-def ticket_incident(request: HttpRequest, reference: str) -> JsonResponse:
+def ticket_incident(request: HttpRequest, reference: str) -> HttpResponse:
     """POST {"incident": ID} links, {"incident": null} unlinks (form or JSON body)."""
     ticket = get_object_or_404(Ticket.objects.select_related("queue"), reference=reference)
     if not is_agent(request.user) or not can_work_ticket(request.user, ticket):
@@ -45,10 +48,19 @@ def ticket_incident(request: HttpRequest, reference: str) -> JsonResponse:
             incident = Incident.objects.get(pk=int(raw))
         except (TypeError, ValueError, Incident.DoesNotExist):
             return JsonResponse({"error": "unknown_incident"}, status=400)
+    back = request.POST.get("next", "")
+    if back and not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
     try:
         ticket = incident_link(ticket, incident, actor=request.user)
     except IncidentError as error:
+        if back:
+            messages.error(request, str(error))
+            return redirect(back)
         return JsonResponse({"error": error.code, "message": str(error)}, status=400)
+    if back:  # the HTML form of the ticket page
+        messages.success(request, _("Vínculo con el incidente actualizado."))
+        return redirect(back)
     return JsonResponse(
         {
             "reference": ticket.reference,

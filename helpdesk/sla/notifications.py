@@ -40,20 +40,23 @@ def supervisors_for(ticket: Ticket) -> list[Any]:
 
 
 def sla_notify(ticket: Ticket, kind: str, target: str) -> None:
-    """Tell the assignee and supervisors live (after commit); a breach is also emailed."""
+    """Tell the assignee and supervisors live (after commit)."""
     target_groups = [groups.supervisors_group(), groups.ticket_group(ticket.pk)]
     if ticket.assignee_id:
         target_groups.append(groups.agent_group(ticket.assignee_id))
     realtime.emit(
         target_groups, f"sla.{kind}", {"target": target, "ticket": ticket_summary(ticket)}
     )
-    if kind == "breached":
-        sla_breach_email.enqueue(ticket.pk, target)
 
 
 @task()
-def sla_breach_email(ticket_id: int, target: str) -> int:
-    """Durable job: email the assignee and the queue's supervisors about a breach."""
+def sla_breach_email(breaches: list[list[Any]]) -> int:
+    """Durable job: email each breach ([ticket_id, target]) to the assignee and the queue's
+    supervisors. One job per watcher batch, one email per breach. Returns emails sent."""
+    return sum(_breach_email_send(int(ticket_id), str(target)) for ticket_id, target in breaches)
+
+
+def _breach_email_send(ticket_id: int, target: str) -> int:
     ticket = Ticket.objects.select_related("queue", "assignee").filter(pk=ticket_id).first()
     if ticket is None:
         return 0

@@ -45,10 +45,10 @@ def sla_policy_select(ticket: Ticket) -> SlaPolicy | None:
     return None
 
 
-def _events_write(
+def event_rows(
     ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
-) -> None:
-    rows = [
+) -> list[SlaClockEvent]:
+    return [
         SlaClockEvent(
             ticket_id=ticket.pk,
             kind=event.kind,
@@ -61,11 +61,16 @@ def _events_write(
         for event in events
         if event is not None
     ]
-    if rows:
+
+
+def _events_write(
+    ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
+) -> None:
+    if rows := event_rows(ticket, clock, events, now):
         SlaClockEvent.objects.bulk_create(rows)
 
 
-def _mirror(ticket: Ticket, clock: TicketClock) -> None:
+def clock_mirror(ticket: Ticket, clock: TicketClock) -> None:
     changed = False
     due = clock.due_at
     if due is None and clock.state == SlaState.BREACHED:
@@ -94,7 +99,7 @@ def clock_save(
     state.refresh(clock)
     clock.save()
     _events_write(ticket, clock, events, now)
-    _mirror(ticket, clock)
+    clock_mirror(ticket, clock)
 
 
 def clock_of(ticket: Ticket) -> TicketClock | None:
@@ -242,6 +247,44 @@ def sla_policy_changed(policy: SlaPolicy, *, now: datetime) -> int:
             )
             changed += 1
     return changed
+
+
+def sla_ticket_reclassified(ticket: Ticket, *, now: datetime) -> None:
+    """Queue, fault area, priority or flag changed: apply the policy that now matches.
+
+    Forward only: running targets keep their start and pauses and take the new policy's
+    minutes and calendar; targets the new policy lacks stop; met or breached ones stay.
+    Records `policy_changed`. A no-op when the same policy still matches.
+    """
+    clock = clock_of(ticket)
+    if clock is None:
+        return
+    policy = sla_policy_select(ticket)
+    if (policy.pk if policy else None) == clock.policy_id:
+        return
+    old = clock.policy.name if clock.policy else None
+    targets = policy.targets() if policy else {}
+    events: list[state.ClockEvent | None] = []
+    for name, target in clock.targets.items():
+        if target["state"] != state.RUNNING:
+            continue
+        if name in targets:
+            target["minutes"] = targets[name]
+            target["warned"] = False
+        else:
+            events.append(state.target_meet(clock, name, now, stopped=True))
+    if policy is not None and ticket.is_open:
+        for name in ("first_response", "resolution"):
+            if name in targets and name not in clock.targets and not ticket.first_response_at:
+                events.append(state.target_start(clock, name, targets[name], now))
+    clock.policy = policy
+    state.schedule_all(clock, policy)
+    events.append(
+        state.ClockEvent(
+            "policy_changed", data={"from": old, "to": policy.name if policy else None}
+        )
+    )
+    clock_save(ticket, clock, events, now)
 
 
 def priority_raised(priority: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time as clock_time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,9 +19,9 @@ from django.db.models import Case, Exists, F, OuterRef, Value, When
 
 from helpdesk.models import SlaState, Status, Ticket, TicketEvent
 from helpdesk.sla import state
-from helpdesk.sla.models import ClockState, TicketClock
-from helpdesk.sla.notifications import sla_escalate, sla_notify
-from helpdesk.sla.services import clock_save
+from helpdesk.sla.models import ClockState, SlaClockEvent, TicketClock
+from helpdesk.sla.notifications import sla_breach_email, sla_escalate, sla_notify
+from helpdesk.sla.services import clock_mirror, event_rows
 
 BATCH = 1000
 MAX_BATCHES = 1000
@@ -70,7 +71,26 @@ def _flip(column: str, ids: list[int]) -> None:
         )
 
 
-def _visit(clock: TicketClock, ticket: Ticket, now: datetime, result: WatchResult) -> None:
+@dataclass
+class _Batch:
+    """What one claimed batch writes in bulk at its end."""
+
+    events: list[SlaClockEvent] = field(default_factory=list)
+    breaches: list[list[Any]] = field(default_factory=list)
+
+    def flush(self) -> None:
+        if self.events:
+            SlaClockEvent.objects.bulk_create(self.events)
+        if self.breaches:
+            sla_breach_email.enqueue(self.breaches)
+
+
+CLOCK_FIELDS = ["state", "target", "due_at", "risk_at", "targets", "breached", "updated_at"]
+
+
+def _visit(
+    clock: TicketClock, ticket: Ticket, now: datetime, result: WatchResult, batch: _Batch
+) -> None:
     events: list[state.ClockEvent | None] = []
     breached: list[str] = []
     for name, target in clock.targets.items():
@@ -86,10 +106,14 @@ def _visit(clock: TicketClock, ticket: Ticket, now: datetime, result: WatchResul
             events.append(state.ClockEvent("at_risk", name, due))
             result.at_risk.append(ticket.reference)
             sla_notify(ticket, "at_risk", name)
-    clock_save(ticket, clock, events, now)
+    state.refresh(clock)
+    clock.save(update_fields=CLOCK_FIELDS)
+    clock_mirror(ticket, clock)
+    batch.events.extend(event_rows(ticket, clock, events, now))
     for name in breached:
         result.breached.append(ticket.reference)
         sla_notify(ticket, "breached", name)
+        batch.breaches.append([ticket.pk, name])
     if breached and sla_escalate(ticket, clock.policy):
         result.escalated.append(ticket.reference)
 
@@ -108,8 +132,10 @@ def _sweep(column: str, now: datetime, result: WatchResult) -> None:
             }
             _flip(column, ids)
             tickets = Ticket.objects.filter(id__in=ids).select_related("queue", "assignee")
+            batch = _Batch()
             for ticket in tickets:
-                _visit(snapshot[ticket.pk], ticket, now, result)
+                _visit(snapshot[ticket.pk], ticket, now, result, batch)
+            batch.flush()
 
 
 def _waiting_rules() -> tuple[timedelta, timedelta]:

@@ -7,14 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.incidents.models import Severity
-from helpdesk.models import Category, Channel, Queue
+from helpdesk.models import Category, Channel, Queue, SlaState
 from helpdesk.sla.models import SlaPolicy
 
 
 class ReportForm(forms.Form):
     table = forms.ChoiceField(
         label=_("Tabla"),
-        choices=[("tickets", _("Tickets")), ("sla", _("Eventos de SLA"))],
+        choices=[
+            ("tickets", _("Tickets")),
+            ("sla", _("Eventos de SLA")),
+            ("compliance", _("Cumplimiento por cola y día")),
+            ("agents", _("Agentes")),
+        ],
         required=False,
     )
     date_from = forms.DateField(
@@ -29,6 +34,11 @@ class ReportForm(forms.Form):
         label=_("Canal"), required=False, choices=[("", _("Todos")), *Channel.choices]
     )
     policy = forms.ChoiceField(label=_("Política"), required=False)
+
+    sla_state = forms.ChoiceField(
+        label=_("Estado SLA"), required=False, choices=[("", _("Todos")), *SlaState.choices]
+    )
+    open_only = forms.BooleanField(label=_("Solo abiertos"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from helpdesk.models import Ticket
+from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.sla.models import SlaClockEvent
 
 
@@ -22,6 +24,8 @@ class ReportFilters:
     agent: str = ""
     channel: str = ""
     policy: int | None = None
+    sla_state: str = ""
+    open_only: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         tz = timezone.get_current_timezone()
@@ -61,6 +65,10 @@ def tickets_queryset(filters: ReportFilters) -> QuerySet[Ticket]:
         qs = qs.filter(channel=filters.channel)
     if filters.policy:
         qs = qs.filter(sla_policy_id=filters.policy)
+    if filters.sla_state:
+        qs = qs.filter(sla_state=filters.sla_state)
+    if filters.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
     return qs
 
 
@@ -111,30 +119,20 @@ TICKET_HEADER = [
 
 
 def sla_events_rows(filters: ReportFilters) -> Iterator[list[Any]]:
-    qs = SlaClockEvent.objects.all()
-    start, end = filters.bounds()
-    if start:
-        qs = qs.filter(at__gte=start)
-    if end:
-        qs = qs.filter(at__lt=end)
-    if filters.queue:
-        qs = qs.filter(ticket__queue__slug=filters.queue)
-    if filters.agent:
-        qs = qs.filter(ticket__assignee__username=filters.agent)
-    if filters.channel:
-        qs = qs.filter(ticket__channel=filters.channel)
-    if filters.policy:
-        qs = qs.filter(policy_id=filters.policy)
-    rows = qs.order_by("at", "id").values_list(
-        "ticket__reference",
-        "kind",
-        "target",
-        "at",
-        "due_at",
-        "policy__name",
-        "ticket__queue__slug",
-        "ticket__assignee__username",
-        "ticket__channel",
+    rows = (
+        _events(filters)
+        .order_by("at", "id")
+        .values_list(
+            "ticket__reference",
+            "kind",
+            "target",
+            "at",
+            "due_at",
+            "policy__name",
+            "ticket__queue__slug",
+            "ticket__assignee__username",
+            "ticket__channel",
+        )
     )
     for row in rows.iterator(chunk_size=2000):
         yield [_fmt(v) for v in row]
@@ -152,9 +150,108 @@ SLA_EVENT_HEADER = [
     "canal",
 ]
 
+
+def _events(filters: ReportFilters) -> QuerySet[SlaClockEvent]:
+    qs = SlaClockEvent.objects.all()
+    start, end = filters.bounds()
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
+    if filters.queue:
+        qs = qs.filter(ticket__queue__slug=filters.queue)
+    if filters.agent:
+        qs = qs.filter(ticket__assignee__username=filters.agent)
+    if filters.channel:
+        qs = qs.filter(ticket__channel=filters.channel)
+    if filters.policy:
+        qs = qs.filter(policy_id=filters.policy)
+    return qs
+
+
+def compliance_rows(filters: ReportFilters) -> Iterator[list[Any]]:
+    """Per queue and local day: targets met, breached and the compliance percentage."""
+    rows = (
+        _events(filters)
+        .filter(kind__in=("met", "breached"))
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("ticket__queue__slug", "day")
+        .annotate(
+            met=Count("id", filter=Q(kind="met")), breached=Count("id", filter=Q(kind="breached"))
+        )
+        .order_by("day", "ticket__queue__slug")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        total = row["met"] + row["breached"]
+        yield [
+            row["day"].isoformat(),
+            row["ticket__queue__slug"],
+            row["met"],
+            row["breached"],
+            f"{100 * row['met'] / total:.1f}" if total else "",
+        ]
+
+
+COMPLIANCE_HEADER = ["día", "cola", "cumplidos", "incumplidos", "cumplimiento_%"]
+
+
+def agents_rows(filters: ReportFilters) -> Iterator[list[Any]]:
+    """Per agent: open tickets now, tickets answered first and breaches in the period."""
+    start, end = filters.bounds()
+    tickets = tickets_queryset(
+        ReportFilters(queue=filters.queue, channel=filters.channel, policy=filters.policy)
+    )
+    open_now = dict(
+        tickets.filter(status__in=OPEN_STATUSES, assignee__isnull=False)
+        .values_list("assignee__username")
+        .annotate(n=Count("id"))
+    )
+    answered = tickets.filter(first_response_at__isnull=False, assignee__isnull=False)
+    if start:
+        answered = answered.filter(first_response_at__gte=start)
+    if end:
+        answered = answered.filter(first_response_at__lt=end)
+    frt = ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+    answered_by: dict[str, Any] = {
+        row["assignee__username"]: row
+        for row in answered.annotate(frt=frt)
+        .values("assignee__username")
+        .annotate(n=Count("id"), avg=Avg("frt"))
+    }
+    breaches = dict(
+        _events(filters)
+        .filter(kind="breached", ticket__assignee__isnull=False)
+        .values_list("ticket__assignee__username")
+        .annotate(n=Count("id"))
+    )
+    names = sorted(set(open_now) | set(answered_by) | set(breaches))
+    if filters.agent:
+        names = [n for n in names if n == filters.agent]
+    for name in names:
+        row = answered_by.get(name, {})
+        average = row.get("avg")
+        yield [
+            name,
+            open_now.get(name, 0),
+            row.get("n", 0),
+            f"{average.total_seconds() / 60:.1f}" if average else "",
+            breaches.get(name, 0),
+        ]
+
+
+AGENTS_HEADER = [
+    "agente",
+    "abiertos_ahora",
+    "primeras_respuestas",
+    "minutos_promedio_1a_resp",
+    "incumplimientos",
+]
+
 REPORTS: dict[str, tuple[str, list[str], Any]] = {
     "tickets": ("Tickets", TICKET_HEADER, tickets_rows),
     "sla": ("Eventos de SLA", SLA_EVENT_HEADER, sla_events_rows),
+    "compliance": ("Cumplimiento por cola y día", COMPLIANCE_HEADER, compliance_rows),
+    "agents": ("Agentes", AGENTS_HEADER, agents_rows),
 }
 
 

@@ -72,6 +72,8 @@ def _filters(form: ReportForm) -> ReportFilters:
         agent=(data.get("agent") or "").strip(),
         channel=data.get("channel") or "",
         policy=int(data["policy"]) if data.get("policy") else None,
+        sla_state=data.get("sla_state") or "",
+        open_only=bool(data.get("open_only")),
     )
 
 

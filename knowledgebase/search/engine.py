@@ -37,7 +37,7 @@ K1 = 1.2
 B = 0.5
 # Postings are kept best-first and cut here: a document outside a word's top few hundred
 # gains too little from that word to reach the first page, and the cut bounds query cost.
-MAX_POSTINGS = 400
+MAX_POSTINGS = 300
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,11 @@ class SearchIndex:
         self.docs: list[Doc] = list(docs)
         self.by_group: dict[str, list[int]] = defaultdict(list)
         self.phrases: list[str] = []
-        weighted: list[Counter[str]] = []
+        weighted: list[dict[str, float]] = []
         surface: set[str] = set()
         for position, doc in enumerate(self.docs):
             self.by_group[doc.group or doc.slug].append(position)
-            counts: Counter[str] = Counter()
+            counts: dict[str, float] = defaultdict(float)
             fields = {
                 "title": doc.title,
                 "keywords": " , ".join(doc.keywords),

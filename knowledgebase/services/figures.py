@@ -31,7 +31,7 @@ def kb_figures(*, since: date | None = None) -> dict[str, Any]:
     views = dict(
         views_q.values_list("article").annotate(n=Sum("views")).values_list("article", "n")
     )
-    answers = {
+    answers: dict[int, Any] = {
         row["article"]: row
         for row in feedback_q.values("article").annotate(
             yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False))

@@ -15,12 +15,21 @@ from knowledgebase.search import Doc, SearchIndex
 
 RECHECK_SECONDS = 2.0
 
+
+class _State:
+    def __init__(self) -> None:
+        self.index: SearchIndex | None = None
+        self.stamp: tuple | None = None
+        self.checked = 0.0
+        self.stale = True
+
+
 _lock = threading.Lock()
-_state: dict[str, object] = {"index": None, "stamp": None, "checked": 0.0, "stale": True}
+_state = _State()
 
 
 def index_invalidate() -> None:
-    _state["stale"] = True
+    _state.stale = True
 
 
 def _stamp() -> tuple:
@@ -36,6 +45,8 @@ def article_docs() -> list[Doc]:
     from knowledgebase.models import Article, Status, Visibility
 
     rows = list(Article.objects.select_related("section").prefetch_related("steps", "causes"))
+    # Python order, not the database's collation: ties rank the same on SQLite and PostgreSQL.
+    rows.sort(key=lambda article: article.slug)
     partner = {a.id: a.translation_id for a in rows if a.translation_id}
     partner.update({b: a for a, b in list(partner.items())})
     docs = []
@@ -67,19 +78,16 @@ def article_docs() -> list[Doc]:
 
 def index_get() -> SearchIndex:
     """The current index, rebuilt when articles changed since it was built."""
-    now = time.monotonic()
-    index = _state["index"]
-    if (
-        index is not None
-        and not _state["stale"]
-        and now - float(_state["checked"]) < RECHECK_SECONDS
-    ):  # type: ignore[arg-type]
-        return index  # type: ignore[return-value]
+    index = _state.index
+    fresh = time.monotonic() - _state.checked < RECHECK_SECONDS
+    if index is not None and not _state.stale and fresh:
+        return index
     with _lock:
         stamp = _stamp()
-        if _state["stale"] or _state["index"] is None or stamp != _state["stamp"]:
-            _state["stale"] = False
-            _state["index"] = SearchIndex(article_docs())
-            _state["stamp"] = stamp
-        _state["checked"] = time.monotonic()
-        return _state["index"]  # type: ignore[return-value]
+        if _state.stale or _state.index is None or stamp != _state.stamp:
+            # Cleared before reading, so a save during the rebuild marks it stale again.
+            _state.stale = False
+            _state.index = SearchIndex(article_docs())
+            _state.stamp = stamp
+        _state.checked = time.monotonic()
+        return _state.index

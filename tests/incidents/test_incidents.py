@@ -237,3 +237,27 @@ def test_general_message_replaces_the_previous(queues):
     assert list(GeneralMessage.objects.filter(active=True).values_list("text", flat=True)) == [
         "dos"
     ]
+
+
+def test_ticket_page_form_links_and_redirects_back(client, queues, agent):
+    from django.template import Context, Template
+
+    incident = declare()
+    ticket = open_ticket(queues["technical"], text="El equipo se reinicia", category="device")
+    html = Template("{% load incident_tags %}{% incident_link_form ticket %}").render(
+        Context({"ticket": ticket, "csrf_token": "x"})
+    )
+    assert f'value="{incident.pk}"' in html and "Caída de red móvil" in html
+    client.force_login(agent)
+    back = f"/agent/tickets/{ticket.reference}/"
+    response = client.post(
+        f"/api/v1/status/tickets/{ticket.reference}/incident/",
+        {"incident": incident.pk, "next": back},
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    assert Ticket.objects.get(pk=ticket.pk).incident == incident
+    evil = client.post(
+        f"/api/v1/status/tickets/{ticket.reference}/incident/",
+        {"incident": "", "next": "https://evil.example/"},
+    )
+    assert evil.status_code == 200  # no open redirect: JSON answer instead

@@ -58,7 +58,8 @@ def test_feedback_form_records_answer_and_rejects_bad_input(client, kb_content):
     assert Feedback.objects.count() == 1
 
 
-def test_feedback_flood_gets_429(client, kb_content):
+def test_feedback_flood_gets_429(client, kb_content, settings):
+    settings.KB_FEEDBACK_RATE = "10/h"
     url = reverse("kb:feedback", args=["sin-senal"])
     codes = [client.post(url, {"helpful": "yes"}).status_code for _ in range(11)]
     assert codes[:10] == [302] * 10 and codes[10] == 429
@@ -116,3 +117,18 @@ def test_non_agent_user_does_not_see_internal(client, kb_content, db):
     client.force_login(customer)
     assert client.get("/kb/interno-escalar-falla-red/").status_code == 404
     assert user_create("agente9") is not None
+
+
+def test_english_visitors_get_the_english_versions(client, kb_content, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/kb/").content.decode()
+    assert "/kb/no-signal/" in page and "/kb/sin-senal/" not in page
+    found = client.get("/api/v1/kb/search/", {"q": "slow internet", "lang": "en"}).json()
+    assert found["results"][0]["slug"] == "slow-mobile-internet"
+
+
+def test_area_without_articles_offers_contact(client, kb_content):
+    response = client.get("/kb/sales/")
+    assert response.status_code == 200
+    assert "/?area=sales#contact" in response.content.decode()
+    assert client.get("/kb/other/").status_code == 404

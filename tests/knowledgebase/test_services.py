@@ -96,3 +96,18 @@ def test_figures_per_article_and_area(make_article):
     areas = {a["category"]: a for a in figures["areas"]}
     assert areas["connection"]["views"] == 2 and areas["billing"]["helpful_pct"] is None
     assert figures["totals"]["views"] == 2 and figures["articles"][0]["slug"] == "a1"
+
+
+def test_changes_made_by_another_process_are_noticed_through_the_stamp(make_article):
+    from django.utils import timezone
+
+    from knowledgebase.models import Article
+    from knowledgebase.services import index as index_module
+
+    make_article("Factura vencida", area="billing", slug="factura-vencida")
+    assert slugs(articles_search("factura")) == ["factura-vencida"]
+    # A queryset update skips save(): this is what another web process looks like from here.
+    Article.objects.filter(slug="factura-vencida").update(status="draft", updated_at=timezone.now())
+    assert slugs(articles_search("factura")) == ["factura-vencida"]  # still cached
+    index_module._state.checked = 0.0  # the recheck interval has passed
+    assert articles_search("factura") == []

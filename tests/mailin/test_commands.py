@@ -17,23 +17,47 @@ pytestmark = pytest.mark.core
 
 def test_parse_json_lines_in_order_with_error_line_and_exit_status(tmp_path):
     good = tmp_path / "bueno.eml"
-    good.write_bytes(mail(subject="Re: [T-7K3Q9D] Sin señal", in_reply_to="<x@c.test>",
-                          attachments=[("a.pdf", "application/pdf", b"%PDF-1.4 demo")]))
+    good.write_bytes(
+        mail(
+            subject="Re: [T-7K3Q9D] Sin señal",
+            in_reply_to="<x@c.test>",
+            attachments=[("a.pdf", "application/pdf", b"%PDF-1.4 demo")],
+        )
+    )
     out = StringIO()
     with pytest.raises(SystemExit) as exited:
-        call_command("mailin", "parse", str(good), str(tmp_path / "falta.eml"), str(good),
-                     "--json", stdout=out)
+        call_command(
+            "mailin",
+            "parse",
+            str(good),
+            str(tmp_path / "falta.eml"),
+            str(good),
+            "--json",
+            stdout=out,
+        )
     assert exited.value.code == 1
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [line["file"] for line in lines] == [str(good), str(tmp_path / "falta.eml"),
-                                                 str(good)]
+    assert [line["file"] for line in lines] == [str(good), str(tmp_path / "falta.eml"), str(good)]
     first = lines[0]
-    assert set(first) == {"file", "message_id", "from", "to", "subject", "date", "text",
-                          "attachments", "auto_reply", "bounce", "in_reply_to", "references",
-                          "ticket_ref"}
+    assert set(first) == {
+        "file",
+        "message_id",
+        "from",
+        "to",
+        "subject",
+        "date",
+        "text",
+        "attachments",
+        "auto_reply",
+        "bounce",
+        "in_reply_to",
+        "references",
+        "ticket_ref",
+    }
     assert first["from"] == "ana@cliente.test" and first["ticket_ref"] == "T-7K3Q9D"
-    assert first["attachments"] == [{"filename": "a.pdf", "content_type": "application/pdf",
-                                     "size": 13}]
+    assert first["attachments"] == [
+        {"filename": "a.pdf", "content_type": "application/pdf", "size": 13}
+    ]
     assert first["in_reply_to"] == "<x@c.test>" and first["auto_reply"] is False
     assert set(lines[1]) == {"file", "error"}
 

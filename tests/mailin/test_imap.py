@@ -15,7 +15,8 @@ from helpdesk.services.replies import ticket_reply
 from mailin.imap import ImapSession
 from mailin.models import QuarantinedEmail
 from mailin.outbound import message_email_send
-from mailin.reader import fetch_new, fetch_once, run_forever, url_target
+from mailin.reader import fetch_once, run_forever, url_target
+from mailin.services import emails_receive
 from tests.mailin.mails import mail
 from tests.servers import free_port
 
@@ -58,10 +59,11 @@ def test_crash_after_commit_before_flag_creates_no_duplicate(dovecot, imap_user,
         user, mail(message_id="<k1@c.test>"), mail(message_id="<k2@c.test>", subject="Otro caso")
     )
     target = url_target(url)
+    # The reader's first half: fetch and commit; then it dies before flagging.
     session = ImapSession(target.config)
-    with pytest.raises(SystemExit):
-        fetch_new(session, target, crash_before_flag=True)
-    session.close()
+    for batch in session.fetch(session.uids_after(0)):
+        emails_receive(batch, target.source)
+    session.client.shutdown()
     assert Ticket.objects.count() == 2
     assert seen_uids(dovecot, user) == set()  # committed, never flagged
     report = fetch_once(target)
@@ -217,3 +219,92 @@ def test_smtp_down_then_up_delivers_once(queues, agent, smtp, settings):
     assert len(received) == 1
     reply.refresh_from_db()
     assert reply.delivery_status == DeliveryStatus.SENT and reply.delivery_attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_polls_when_idle_is_off_and_second_reader_waits(dovecot, imap_user, queues):
+    user, url = imap_user
+    stop = threading.Event()
+    first = threading.Thread(
+        target=run_forever,
+        args=(url_target(url), stop),
+        kwargs={"use_idle": False, "poll_interval": 0.3},
+        daemon=True,
+    )
+    second_reports: list = []
+    second = threading.Thread(
+        target=run_forever,
+        args=(url_target(url), stop),
+        kwargs={"use_idle": False, "poll_interval": 0.3, "on_report": second_reports.append},
+        daemon=True,
+    )
+    first.start()
+    time.sleep(0.5)
+    second.start()
+    try:
+        dovecot.append(user, mail(message_id="<p1@c.test>"))
+        assert wait_for(lambda: Ticket.objects.count() == 1)
+        time.sleep(1.0)
+        assert second_reports == []  # the second reader is still waiting for the lock
+    finally:
+        stop.set()
+        first.join(15)
+        second.join(15)
+    assert not first.is_alive() and not second.is_alive()
+
+
+def test_stored_mailbox_moves_processed_mail_and_uses_default_queue(dovecot, imap_user, queues):
+    from mailin.models import Mailbox
+    from mailin.reader import fetch_once, targets_active
+
+    user, url = imap_user
+    Mailbox.objects.create(
+        name="Facturación",
+        url=url,
+        default_queue=queues["billing"],
+        processed_action="move",
+        processed_folder="Procesados",
+    )
+    Mailbox.objects.create(name="Apagado", url=url.replace("INBOX", "Otra"), active=False)
+    dovecot.append(
+        user, mail(message_id="<mv1@c.test>", subject="Consulta", text="Hola, tengo una consulta.")
+    )
+    targets = targets_active()
+    assert [t.config.folder for t in targets] == ["INBOX"]
+    assert targets[0].source.default_queue == "billing"
+    assert dict(fetch_once(targets[0]).counts) == {"created": 1}
+    client = dovecot.client(user)
+    assert client.select_folder("INBOX")[b"EXISTS"] == 0
+    assert client.select_folder("Procesados")[b"EXISTS"] == 1
+    client.logout()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_retries_while_smtp_is_down_and_delivers_once_when_back(
+    queues, agent, smtp, settings
+):
+    """The real job worker (`db_worker --batch`): the send job survives SMTP downtime."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from mailin.services import MailSource, email_receive
+
+    settings.MAILIN_ACK_LIMIT = 0  # only the agent's reply goes out in this test
+    email_receive(mail(message_id="<w1@c.test>"), MailSource("t", None, "technical"))
+    ticket = Ticket.objects.get()
+    reply = ticket_reply(ticket, author=agent, text="Respuesta por el worker")
+    up_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # SMTP down
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    reply.refresh_from_db()
+    assert reply.delivery_status == DeliveryStatus.PENDING and reply.delivery_attempts == 1
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert waiting.count() == 1 and waiting.get().run_after > timezone.now()
+    settings.EMAIL_PORT = up_port  # SMTP back; let the backoff elapse
+    waiting.update(run_after=timezone.now())
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    reply.refresh_from_db()
+    assert reply.delivery_status == DeliveryStatus.SENT
+    assert len([raw for raw in smtp.wait(1) if b"Respuesta por el worker" in raw]) == 1

@@ -153,3 +153,48 @@ def test_outbound_headers_thread_and_flag_automatic(queues, agent):
     ack = email_compose(ticket.messages.get(automatic=True))
     assert ack.extra_headers["Auto-Submitted"] == "auto-replied"
     assert outbox.outbox == []  # nothing is sent before the job runs
+
+
+def test_seed_is_idempotent(queues):
+    from io import StringIO
+
+    from mailin.models import Mailbox
+    from mailin.seed import seed
+
+    seed(StringIO())
+    counts = (Mailbox.objects.count(), Ticket.objects.count(), Message.objects.count())
+    out = StringIO()
+    seed(out)
+    assert (Mailbox.objects.count(), Ticket.objects.count(), Message.objects.count()) == counts
+    assert counts[:2] == (1, 1)
+    assert not Mailbox.objects.get().active
+    assert "0 registros nuevos" in out.getvalue()
+    ticket = Ticket.objects.get()
+    assert ticket.messages.filter(author_kind="customer").count() == 2
+
+
+def test_subject_compose_one_tag_one_prefix():
+    from mailin.composing import subject_compose
+
+    assert subject_compose("T-7K3Q9D", "RE: Re: [T-7K3Q9D] Sin señal") == (
+        "Re: [T-7K3Q9D] Sin señal"
+    )
+    assert subject_compose("T-7K3Q9D", "", reply=False) == "[T-7K3Q9D] Su solicitud"
+
+
+def test_quarantine_retry_after_the_cause_is_fixed(db):
+    from helpdesk.models import Queue
+    from mailin.services import quarantine_retry
+
+    # No queues exist yet: intake cannot place the ticket, so the mail is quarantined.
+    assert email_receive(mail(message_id="<qr@c.test>"), SOURCE).kind == "quarantined"
+    item = QuarantinedEmail.objects.get()
+    assert item.kind == "processing_error" and Ticket.objects.count() == 0
+    from tests.factories import queues_create
+
+    queues_create()
+    assert Queue.objects.exists()
+    outcome = quarantine_retry(item)
+    assert outcome.kind == "created"
+    item.refresh_from_db()
+    assert item.resolved and item.ticket_reference == outcome.ticket_reference

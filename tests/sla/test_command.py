@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from helpdesk.sla.leases import Lease
 from helpdesk.sla.models import SlaClockEvent
-from tests.servers import test_database_url
+from tests import servers
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def test_a_second_watcher_does_not_run_while_the_lock_is_held():
 
 
 def test_process_exit_status(queues):
-    env = {"DATABASE_URL": test_database_url(), "PATH": "/usr/bin:/bin",
+    env = {"DATABASE_URL": servers.test_database_url(), "PATH": "/usr/bin:/bin",
            "DJANGO_SETTINGS_MODULE": "helpdesk.settings", "REDIS_URL": ""}
     bad = subprocess.run([sys.executable, "manage.py", "sla_watch", "--at", "ayer"], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=60, check=False)

@@ -315,3 +315,22 @@ def test_seed_is_idempotent(queues):
     first = SlaPolicy.objects.order_by("order").first()
     assert first.clarification is True and first.first_response_minutes == 24 * 60
     assert user_create  # factories stay importable for other tests
+
+
+def test_reclassified_ticket_takes_the_new_policy_forward(queues):
+    from helpdesk.sla.services import sla_ticket_reclassified
+
+    policy(name="urgente", order=1, priority=Priority.URGENT, first_response_minutes=30)
+    policy(name="normal", order=9, first_response_minutes=480)
+    ticket = ticket_open(queues["technical"], at=mx(2026, 3, 2, 10, 0))
+    assert ticket.sla_policy.name == "normal"
+    ticket.priority = Priority.URGENT
+    ticket.save(update_fields=["priority"])
+    ticket = in_tx(sla_ticket_reclassified, ticket, now=mx(2026, 3, 2, 10, 5))
+    assert ticket.sla_policy.name == "urgente"
+    assert ticket.sla_due_at == mx(2026, 3, 2, 10, 30)  # same start, new minutes
+    event = SlaClockEvent.objects.get(ticket=ticket, kind="policy_changed")
+    assert event.data == {"from": "normal", "to": "urgente"}
+    before = SlaClockEvent.objects.count()
+    in_tx(sla_ticket_reclassified, ticket, now=mx(2026, 3, 2, 10, 6))
+    assert SlaClockEvent.objects.count() == before  # same policy: nothing recorded

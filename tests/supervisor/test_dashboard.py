@@ -196,3 +196,32 @@ async def test_websocket_sends_snapshot_and_refuses_agents(queues, supervisor, a
     await communicator.send_json_to({"type": "nonsense"})
     assert (await communicator.receive_json_from(timeout=5))["code"] == "unknown_type"
     await communicator.disconnect()
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()  # the shared thread's connection
+
+
+def test_compliance_and_agent_reports(client, queues, supervisor, agent):
+    from helpdesk.services.tickets import ticket_assign
+
+    policy(name="p", first_response_minutes=60)
+    late = make_ticket(queues["technical"], at=timezone.now() - timedelta(hours=2))
+    ticket_assign(late, assignee=agent, actor=None)
+    answered = make_ticket(queues["technical"])
+    ticket_reply(answered, author=agent, text="Listo")
+    watch(timezone.now())
+    client.force_login(supervisor)
+
+    def table(**params):
+        response = client.get("/supervisor/reportes/csv/", params)
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(body)))
+
+    compliance = table(table="compliance")
+    assert compliance[0] == ["día", "cola", "cumplidos", "incumplidos", "cumplimiento_%"]
+    assert compliance[1][1:] == ["technical", "1", "1", "50.0"]
+    agents = table(table="agents")
+    assert agents[1][0] == "agente1" and agents[1][1] == "2" and agents[1][2] == "1"
+    assert agents[1][4] == "1"
+    breached = table(table="tickets", sla_state="breached", open_only="on")
+    assert [row[0] for row in breached[1:]] == [late.reference]

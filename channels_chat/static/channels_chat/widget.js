@@ -191,7 +191,7 @@
   function loadSuggestions() {
     var q = topicIn.value.trim();
     if (q.length < 4) { suggest.hidden = true; return; }
-    fetch(BASE + "/api/v1/kb/search/?q=" + encodeURIComponent(q) + "&limit=3", {credentials: "omit"})
+    fetch(BASE + "/api/v1/kb/search/?q=" + encodeURIComponent(q) + "&limit=3&lang=" + state.lang, {credentials: "omit"})
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (data) {
         var items = Array.isArray(data) ? data : (data && (data.results || data.articles)) || [];

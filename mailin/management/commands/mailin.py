@@ -54,6 +54,12 @@ class Command(BaseCommand):
         run = sub.add_parser("run", help="Lee sin parar (IDLE o sondeo), reconectando.")
         run.add_argument("--mailbox", action="append", metavar="URL")
         run.add_argument("--queue", help="Cola por defecto para --mailbox.")
+        run.add_argument(
+            "--poll",
+            type=float,
+            metavar="SEGUNDOS",
+            help="Sondear cada N segundos en lugar de usar IDLE.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -98,7 +104,10 @@ class Command(BaseCommand):
 
     def _fetch(self, options: dict[str, Any]) -> None:
         for target in self._targets(options):
-            report = fetch_once(target)
+            try:
+                report = fetch_once(target)
+            except TimeoutError as exc:
+                raise CommandError(f"Otro lector tiene el buzón ocupado: {exc}") from exc
             self.stdout.write(
                 json.dumps(
                     {
@@ -121,7 +130,14 @@ class Command(BaseCommand):
 
         threads = [
             threading.Thread(
-                target=run_forever, args=(target, stop), kwargs={"on_report": report}, daemon=True
+                target=run_forever,
+                args=(target, stop),
+                kwargs={
+                    "on_report": report,
+                    "use_idle": not options.get("poll"),
+                    "poll_interval": options.get("poll") or 30.0,
+                },
+                daemon=True,
             )
             for target in targets
         ]
