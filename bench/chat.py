@@ -5,8 +5,9 @@ For the chat path and, in the same run, a bare Channels relay (no storage, no va
   from the sender's send to the other side's receipt of the `message` frame;
 - saturation phase: every pair keeps one message in flight; messages/s delivered.
 
-Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (15),
-CHAT_BENCH_SATURATION_SECONDS (8). Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (10),
+CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15).
+Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 
 from __future__ import annotations
@@ -19,16 +20,17 @@ import time
 from typing import Any
 
 from websockets.asyncio.client import connect
+from websockets.typing import Origin
 
 from bench.scratch import scratch_database
 
 PAIRS = int(os.environ.get("CHAT_BENCH_PAIRS", "500"))
 RATE = float(os.environ.get("CHAT_BENCH_RATE", "200"))
-SECONDS = float(os.environ.get("CHAT_BENCH_SECONDS", "15"))
-SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "8"))
-DRAIN_SECONDS = float(os.environ.get("CHAT_BENCH_DRAIN_SECONDS", "20"))
+SECONDS = float(os.environ.get("CHAT_BENCH_SECONDS", "10"))
+SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "5"))
+DRAIN_SECONDS = float(os.environ.get("CHAT_BENCH_DRAIN_SECONDS", "15"))
 CONNECT_CONCURRENCY = 40
-ORIGIN = "http://127.0.0.1"  # type: ignore[assignment]
+ORIGIN = Origin("http://127.0.0.1")
 DAPHNE_ENV = {
     "CHAT_BENCH_RELAY": "1",
     "CHAT_RATE_PER_SECOND": "1000",

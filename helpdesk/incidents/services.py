@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from channels_chat import groups
@@ -25,8 +26,8 @@ from helpdesk.services.events import ticket_changed_emit, ticket_event_record
 SEVERITY_RANK: dict[str, int] = {Severity.CRITICAL: 3, Severity.MAJOR: 2, Severity.MINOR: 1}
 SLA_REASON = "incident"
 
-DEFAULT_CLOSING = (
-    "Buenas noticias: ya se resolvió la incidencia «{title}» que afectaba tu servicio. "
+DEFAULT_CLOSING = _(
+    "Buenas noticias: ya se resolvió la incidencia «%(title)s» que afectaba tu servicio. "
     "Si todavía notas el problema, reinicia el equipo y respóndenos por este mismo medio."
 )
 
@@ -183,7 +184,7 @@ def incident_close(
             raise IncidentError("already_closed", "El incidente ya estaba cerrado.")
         incident.ended_at = max(now, incident.starts_at)
         incident.resolution_message = (
-            (text or DEFAULT_CLOSING.format(title=incident.title)) if notify else ""
+            (text or str(DEFAULT_CLOSING) % {"title": incident.title}) if notify else ""
         )
         incident.save(update_fields=["ended_at", "resolution_message"])
         incident_closed_process.enqueue(incident.pk)

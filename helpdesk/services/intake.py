@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from helpdesk.incidents.services import incident_link_new_ticket
 from helpdesk.models import AuthorKind, Message, Queue, Status, Ticket
@@ -124,11 +124,11 @@ def _ticket_open(inbound: Inbound, text: str) -> Ticket:
 
 
 _SECRET_NAMES = {
-    "password": _lazy("una contraseña"),
-    "pin": _lazy("un PIN"),
-    "puk": _lazy("un código PUK"),
-    "card": _lazy("un número de tarjeta"),
-    "cvv": _lazy("un código de seguridad de tarjeta"),
+    "password": gettext_lazy("una contraseña"),
+    "pin": gettext_lazy("un PIN"),
+    "puk": gettext_lazy("un código PUK"),
+    "card": gettext_lazy("un número de tarjeta"),
+    "cvv": gettext_lazy("un código de seguridad de tarjeta"),
 }
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import SlaState, Status, Ticket, TicketEvent
 from helpdesk.sla import state
@@ -145,11 +147,21 @@ def _waiting_rules() -> tuple[timedelta, timedelta]:
     return timedelta(hours=remind), timedelta(hours=close)
 
 
-REMINDER_TEXT = (
-    "Seguimos pendientes de tu respuesta para continuar con tu caso {reference}. "
-    "Si no recibimos noticias tuyas, lo cerraremos automáticamente el {when}. "
+REMINDER_TEXT = _(
+    "Seguimos pendientes de tu respuesta para continuar con tu caso %(reference)s. "
+    "Si no recibimos noticias tuyas, lo cerraremos automáticamente el %(when)s. "
     "Si ya se resolvió, no necesitas hacer nada."
 )
+
+
+def reminder_text(ticket: Ticket, closes: datetime) -> str:
+    """The reminder in the customer's language, with the closing time in the project's zone."""
+    local = timezone.localtime(closes)
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        return str(REMINDER_TEXT) % {
+            "reference": ticket.reference,
+            "when": f"{local:%d/%m/%Y %H:%M} ({settings.TIME_ZONE})",
+        }
 
 
 def waiting_sweep(now: datetime, result: WatchResult) -> None:
@@ -173,9 +185,7 @@ def waiting_sweep(now: datetime, result: WatchResult) -> None:
             closes = (ticket.last_agent_message_at or now) + close_after
             ticket_notify(
                 ticket,
-                text=REMINDER_TEXT.format(
-                    reference=ticket.reference, when=closes.strftime("%d/%m/%Y %H:%M UTC")
-                ),
+                text=reminder_text(ticket, closes),
             )
             TicketEvent.objects.create(
                 ticket=ticket, kind="waiting_reminder", data={"closes_at": closes.isoformat()}

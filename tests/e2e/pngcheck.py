@@ -10,9 +10,9 @@ def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     offset, idat, width, height, channels = 8, b"", 0, 0, 0
     while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        kind = data[offset + 4:offset + 8]
-        body = data[offset + 8:offset + 8 + length]
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
         if kind == b"IHDR":
             width, height, depth, color = struct.unpack(">IIBB", body[:10])
             assert depth == 8 and color in (2, 6), "only 8-bit RGB/RGBA"
@@ -26,7 +26,7 @@ def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
     previous = bytearray(stride)
     pos = 0
     for _ in range(height):
-        kind, line = raw[pos], bytearray(raw[pos + 1:pos + 1 + stride])
+        kind, line = raw[pos], bytearray(raw[pos + 1 : pos + 1 + stride])
         pos += 1 + stride
         for i in range(stride):
             left = line[i - channels] if i >= channels else 0
@@ -45,7 +45,7 @@ def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
                 line[i] = (line[i] + pred) & 0xFF
         rows.append(line)
         previous = line
-    pixels = [tuple(row[i:i + 3]) for row in rows for i in range(0, stride, channels)]
+    pixels = [tuple(row[i : i + 3]) for row in rows for i in range(0, stride, channels)]
     return width, height, pixels
 
 

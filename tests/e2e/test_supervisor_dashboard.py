@@ -39,9 +39,13 @@ def test_dashboard_live_update_and_charts(browser, live_daphne, queues, settings
     policy(name="general", first_response_minutes=30)
     # Some history so that every chart has marks: answered and breached tickets.
     for index in range(4):
-        result = intake_receive(Inbound(channel=("web", "email", "chat")[index % 3],
-                                        email=f"c{index}@example.com",
-                                        text=f"No tengo señal en casa, caso {index}"))
+        result = intake_receive(
+            Inbound(
+                channel=("web", "email", "chat")[index % 3],
+                email=f"c{index}@example.com",
+                text=f"No tengo señal en casa, caso {index}",
+            )
+        )
         if index % 2:
             ticket_reply(result.ticket, author=agent, text="Ya lo revisamos.")
     watch(timezone.now() + timedelta(hours=1))
@@ -52,15 +56,25 @@ def test_dashboard_live_update_and_charts(browser, live_daphne, queues, settings
     page.evaluate("window.__noReload = 'still here'")
     assert page.inner_text("#kpi-breached") == "2"
 
-    fresh = intake_receive(Inbound(channel="web", name="Rosa", email="rosa@example.com",
-                                   text="Se me cortan las llamadas desde esta mañana"))
+    fresh = intake_receive(
+        Inbound(
+            channel="web",
+            name="Rosa",
+            email="rosa@example.com",
+            text="Se me cortan las llamadas desde esta mañana",
+        )
+    )
     reference = fresh.ticket.reference
     page.wait_for_selector(f"#latest-table tr[data-ticket='{reference}']", timeout=15000)
     assert page.evaluate("window.__noReload") == "still here"
     assert page.inner_text("#kpi-open") == "5"
 
-    for chart in ("chart-compliance", "chart-first-response", "chart-channel-area",
-                  "chart-breaches"):
+    for chart in (
+        "chart-compliance",
+        "chart-first-response",
+        "chart-channel-area",
+        "chart-breaches",
+    ):
         figure = page.locator(f"#{chart}")
         marks = figure.locator("svg rect, svg polyline, svg circle").count()
         assert marks >= 2, chart  # the background plus at least one data mark
@@ -74,9 +88,13 @@ def test_dashboard_live_update_and_charts(browser, live_daphne, queues, settings
 
 @pytest.mark.core
 def test_incident_banner_on_help_centre_and_in_widget(browser, live_daphne, queues):
-    incident_declare(title="Caída de datos móviles en Luque", areas=["data"], severity="major",
-                     message="Nuestros técnicos ya trabajan en la antena.",
-                     expected_end_at=timezone.now() + timedelta(hours=3))
+    incident_declare(
+        title="Caída de datos móviles en Luque",
+        areas=["data"],
+        severity="major",
+        message="Nuestros técnicos ya trabajan en la antena.",
+        expected_end_at=timezone.now() + timedelta(hours=3),
+    )
     general_message_set("Hoy de 19:30 a 21:30 las recargas pueden demorar hasta 10 minutos.")
     context = browser.new_context(locale="es-MX")
     page = context.new_page()

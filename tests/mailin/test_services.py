@@ -198,3 +198,33 @@ def test_quarantine_retry_after_the_cause_is_fixed(db):
     assert outcome.kind == "created"
     item.refresh_from_db()
     assert item.resolved and item.ticket_reference == outcome.ticket_reference
+
+
+def test_email_build_parts_headers_and_files():
+    from email import message_from_bytes, policy
+
+    from mailin.composing import OutgoingEmail, email_build
+
+    built = email_build(
+        OutgoingEmail(
+            reference="T-7K3Q9D",
+            subject="Sin señal",
+            text="Reinicie el equipo.",
+            html='<p onclick="x()">Reinicie <b>el equipo</b></p><script>y()</script>',
+            to="ana@cliente.test",
+            from_email="Soporte <soporte@helpdesk.example>",
+            message_id="<T-7K3Q9D.1@helpdesk.example>",
+            tracking_url="http://x/seguimiento/abc/",
+            thread_ids=["<a@c.test>", "<T-7K3Q9D.0@helpdesk.example>"],
+            files=[("guia.pdf", b"%PDF-1.4", "application/pdf")],
+        )
+    )
+    parsed = message_from_bytes(built.message().as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Re: [T-7K3Q9D] Sin señal"
+    assert parsed["In-Reply-To"] == "<T-7K3Q9D.0@helpdesk.example>"
+    assert parsed["References"] == "<a@c.test> <T-7K3Q9D.0@helpdesk.example>"
+    assert parsed["Auto-Submitted"] is None
+    html = parsed.get_body(("html",)).get_content()
+    assert "<b>el equipo</b>" in html and "script" not in html and "onclick" not in html
+    assert "http://x/seguimiento/abc/" in parsed.get_body(("plain",)).get_content()
+    assert [part.get_filename() for part in parsed.iter_attachments()] == ["guia.pdf"]

@@ -60,7 +60,10 @@
         state.backoff = 500; state.me = f.agent; state.capacity = f.capacity;
         connLabel.dataset.state = "online"; connLabel.textContent = I18N.online;
         presenceSel.value = f.presence;
-        f.conversations.forEach(upsert);
+        var listed = {};
+        f.conversations.forEach(function (c) { listed[c.id] = true; upsert(c); });
+        // Chats that ended or moved while this socket was away.
+        Object.keys(state.cards).forEach(function (id) { if (!listed[id]) endCard(state.cards[id], I18N.ended); });
         // After a reconnect, fetch what each open card missed.
         Object.keys(state.cards).forEach(function (id) { send({type: "history", conversation: +id, after: state.cards[id].lastSeq}); });
         renderWaiting(); renderLoad();

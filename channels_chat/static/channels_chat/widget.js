@@ -27,7 +27,8 @@
       placeholder: "Escribe un mensaje…", send: "Enviar", sending: "enviando…", stored: "✓ recibido",
       typing: "{name} está escribiendo…", you: "Tú", ticket: "Caso {ticket}", lang: "English",
       secret: "Parece que vas a enviar una contraseña, PIN, PUK o número de tarjeta. Nunca los compartas: ningún agente te los pedirá.",
-      sendAnyway: "Enviar de todos modos", edit: "Corregir", error: "No se pudo enviar: {message}"
+      sendAnyway: "Enviar de todos modos", edit: "Corregir", error: "No se pudo enviar: {message}",
+      failed: "No pudimos conectar el chat. Revisa tu conexión e inténtalo de nuevo.", unread: "{n} nuevo(s)"
     },
     en: {
       button: "Need help? Chat with us", title: "Live support", close: "Close",
@@ -42,7 +43,8 @@
       placeholder: "Type a message…", send: "Send", sending: "sending…", stored: "✓ received",
       typing: "{name} is typing…", you: "You", ticket: "Case {ticket}", lang: "Español",
       secret: "This looks like a password, PIN, PUK or card number. Never share them: no agent will ever ask for them.",
-      sendAnyway: "Send anyway", edit: "Edit", error: "Could not send: {message}"
+      sendAnyway: "Send anyway", edit: "Edit", error: "Could not send: {message}",
+      failed: "We could not connect the chat. Check your connection and try again.", unread: "{n} new"
     }
   };
 
@@ -159,7 +161,7 @@
   root.append(button, panel);
 
   function paint() {
-    button.textContent = t("button"); title.textContent = t("title"); langBtn.textContent = t("lang");
+    button.textContent = t("button") + (state.unread ? " · " + t("unread", {n: state.unread}) : ""); title.textContent = t("title"); langBtn.textContent = t("lang");
     closeBtn.setAttribute("aria-label", t("close")); intro.textContent = t("intro");
     labels[0].firstChild.textContent = t("name"); labels[1].firstChild.textContent = t("email");
     labels[2].firstChild.textContent = t("topic"); startBtn.textContent = t("start");
@@ -257,7 +259,7 @@
     ws.onclose = function () {
       if (state.ws !== ws || state.closed) return;
       state.ws = null;
-      if (!state.saved.resume) return;
+      if (!state.saved.resume) { setStatus("failed"); return; }
       setStatus("reconnecting");
       state.retryTimer = setTimeout(resume, state.backoff);
       state.backoff = Math.min(state.backoff * 2, 15000);
@@ -284,7 +286,14 @@
         else setStatus("waiting");
         flushOutbox();
         break;
-      case "message": addLine(f); if (f.from !== "customer") typing.hidden = true; break;
+      case "message":
+        var fresh = !state.seqs[f.seq];
+        addLine(f);
+        if (f.from !== "customer") {
+          typing.hidden = true;
+          if (fresh && panel.hidden) { state.unread = (state.unread || 0) + 1; paint(); }
+        }
+        break;
       case "ack":
         state.outbox = state.outbox.filter(function (item) { return item.id !== f.id; });
         state.saved.outbox = state.outbox; save();
@@ -389,6 +398,7 @@
   });
   function toggle(open) {
     panel.hidden = !open; button.hidden = open;
+    if (open && state.unread) { state.unread = 0; paint(); }
     state.saved.open = open; save();
     if (open) { loadBanner(); (form.hidden ? input : nameIn).focus(); }
   }
