@@ -3,7 +3,8 @@
 For the chat path and, in the same run, a bare Channels relay (no storage, no validation):
 - paced phase: RATE messages/s in total (both directions), delivery latency p50/p99 measured
   from the sender's send to the other side's receipt of the `message` frame;
-- saturation phase: every pair keeps one message in flight; messages/s delivered.
+- saturation phase: every pair keeps one message in flight; messages/s delivered;
+- a light phase before both (50 pairs, 20 messages/s): latency of an unsaturated system.
 
 Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (10),
 CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15).
@@ -28,6 +29,9 @@ PAIRS = int(os.environ.get("CHAT_BENCH_PAIRS", "500"))
 RATE = float(os.environ.get("CHAT_BENCH_RATE", "200"))
 SECONDS = float(os.environ.get("CHAT_BENCH_SECONDS", "10"))
 SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "5"))
+# A light phase first (LIGHT_PAIRS pairs at LIGHT_RATE messages/s): latency when not saturated.
+LIGHT_PAIRS = 50
+LIGHT_RATE = 20.0
 DRAIN_SECONDS = float(os.environ.get("CHAT_BENCH_DRAIN_SECONDS", "15"))
 CONNECT_CONCURRENCY = 40
 ORIGIN = Origin("http://127.0.0.1")
@@ -276,7 +280,9 @@ def runs_for(pairs: list[tuple[Side, Side, int]]) -> Run:
 async def measure(urls: tuple[str, str], agents: list[tuple[int, str]]) -> dict[str, Any]:
     """The relay first (clean machine), then the chat path, same sockets count and load."""
     result: dict[str, Any] = {}
+    light = min(LIGHT_PAIRS, len(agents))
     relay = await relay_pairs(urls, len(agents), Run())
+    result["relay_light"] = await paced(relay[:light], runs_for(relay), LIGHT_RATE, 5)
     result["relay_paced"] = await paced(relay, runs_for(relay), RATE, SECONDS)
     result["relay_saturation"] = await saturate(relay, runs_for(relay), SATURATION_SECONDS)
     await close_all(relay)
@@ -284,6 +290,7 @@ async def measure(urls: tuple[str, str], agents: list[tuple[int, str]]) -> dict[
     setup = time.perf_counter()
     chat = await chat_pairs(urls, agents, Run())
     result["chat_setup_s"] = round(time.perf_counter() - setup, 1)
+    result["chat_light"] = await paced(chat[:light], runs_for(chat), LIGHT_RATE, 5)
     result["chat_paced"] = await paced(chat, runs_for(chat), RATE, SECONDS)
     result["chat_saturation"] = await saturate(chat, runs_for(chat), SATURATION_SECONDS)
     await close_all(chat)

@@ -27,19 +27,37 @@ RISK_BEFORE = timedelta(minutes=12)  # at_risk_ratio 0.8 of 60 minutes
 SPREAD_SECONDS = 30 * 24 * 3600
 
 TICKETS_SQL = """
-INSERT INTO helpdesk_ticket (reference, subject, category, channel, status, priority,
+INSERT INTO helpdesk_ticket (id, reference, subject, category, channel, status, priority,
     clarification, language, triage_confidence, triage_reasons, needs_triage, last_seq,
     sla_due_at, sla_state, created_at, updated_at, contact_id, queue_id, sla_policy_id)
-SELECT 'B' || lpad(g::text, 9, '0'), 'Caso ' || g,
+SELECT g, 'B' || lpad(g::text, 9, '0'), 'Caso ' || g,
     (ARRAY['connection','data','sms','calls','billing'])[1 + g %% 5],
     (ARRAY['web','chat','email'])[1 + g %% 3],
     CASE WHEN g %% 10 = 0 THEN 'waiting' ELSE 'open' END, 2, false, 'es', 0.9, '[]'::jsonb,
-    false, 1, NULL, 'running', %(now)s, %(now)s, %(contact)s, %(queue)s, %(policy)s
+    false, 1,
+    -- the mirror of the clock below (same deadline formula), written in the same statement
+    CASE WHEN g %% 10 = 0 THEN NULL ELSE DUE(g) END,
+    CASE WHEN g %% 10 = 0 THEN 'paused'
+         WHEN DUE(g) - %(risk)s <= %(now)s - interval '2 minutes' THEN 'at_risk'
+         ELSE 'running' END,
+    %(now)s, %(now)s, %(contact)s, %(queue)s, %(policy)s
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
 
 # Deadline of ticket g: a pseudo-random point in [now - 2 min, now + 30 days); what fell
 # before now - 2 min is already marked, the minute before "now - 1 min" warms the watcher up.
+DUE = (
+    "(%(now)s - interval '2 minutes' + make_interval(secs => (({x} * 7919) %% %(n)s)::float8"
+    " * %(spread)s / %(n)s))"
+)
+
+
+def _with_due(sql: str) -> str:
+    for x in ("g", "t.id"):
+        sql = sql.replace(f"DUE({x})", DUE.format(x=x))
+    return sql
+
+
 CLOCKS_SQL = """
 INSERT INTO sla_ticketclock (ticket_id, policy_id, state, target, due_at, risk_at, targets,
     pauses, paused_since, pause_reasons, paused_seconds, breached, updated_at)
@@ -63,8 +81,7 @@ SELECT id, %(policy)s,
     0, false, %(now)s
 FROM (
     SELECT t.id, t.status = 'waiting' AS paused,
-        %(now)s - interval '2 minutes'
-            + make_interval(secs => ((t.id * 7919) %% %(n)s)::float8 * %(spread)s / %(n)s) AS due
+        DUE(t.id) AS due
     FROM helpdesk_ticket t WHERE t.id BETWEEN %(first)s AND %(last)s
 ) AS s
 """
@@ -81,42 +98,27 @@ def _setup() -> tuple[int, int, int]:
 
 
 def _grow(ids: tuple[int, int, int], start: int, stop: int, now: Any) -> float:
+    """Tickets start..stop (ids equal to their number) and their clocks, all in SQL."""
     queue, contact, policy = ids
+    params = {
+        "start": start,
+        "stop": stop,
+        "first": start,
+        "last": stop,
+        "now": now,
+        "contact": contact,
+        "queue": queue,
+        "policy": policy,
+        "n": stop,
+        "spread": SPREAD_SECONDS,
+        "risk": RISK_BEFORE,
+    }
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
-        cursor.execute(
-            TICKETS_SQL,
-            {
-                "start": start,
-                "stop": stop,
-                "now": now,
-                "contact": contact,
-                "queue": queue,
-                "policy": policy,
-            },
-        )
-        cursor.execute(
-            "SELECT min(id), max(id) FROM helpdesk_ticket WHERE reference >= %s", [f"B{start:09d}"]
-        )
-        first, last = cursor.fetchone()
-        cursor.execute(
-            CLOCKS_SQL,
-            {
-                "first": first,
-                "last": last,
-                "now": now,
-                "n": stop,
-                "spread": SPREAD_SECONDS,
-                "policy": policy,
-                "risk": RISK_BEFORE,
-            },
-        )
-        cursor.execute(
-            "UPDATE helpdesk_ticket t SET sla_due_at = c.due_at, sla_state = c.state "
-            "FROM sla_ticketclock c WHERE c.ticket_id = t.id AND t.id BETWEEN %s AND %s",
-            [first, last],
-        )
+        cursor.execute(_with_due(TICKETS_SQL), params)
+        cursor.execute(_with_due(CLOCKS_SQL), params)
+        cursor.execute("SELECT setval(pg_get_serial_sequence('helpdesk_ticket', 'id'), %s)", [stop])
         cursor.execute("ANALYZE helpdesk_ticket")
         cursor.execute("ANALYZE sla_ticketclock")
     return round(time.perf_counter() - began, 1)

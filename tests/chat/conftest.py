@@ -41,3 +41,10 @@ def chat_server(transactional_db, queues, chat_env):
     redis_flush()
     with Daphne(extra_env=chat_env) as server:
         yield server
+    assert_frames_valid(server)
+
+
+def assert_frames_valid(server) -> None:
+    """The server validated every frame it sent (CHAT_CHECK_FRAMES=1) and found no mismatch."""
+    log = server.log_path.read_text(errors="replace")
+    assert "invalid server frame" not in log, log[-3000:]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
 from channels_chat.models import Conversation
 from helpdesk.models import Message
-from tests.chat.conftest import CHAT_ENV, redis_flush
+from tests.chat.conftest import CHAT_ENV, assert_frames_valid, redis_flush
 
 pytestmark = [pytest.mark.e2e, pytest.mark.core, pytest.mark.slow]
 PASSWORD = "clave-segura-123"
@@ -21,6 +22,12 @@ def chat_site(transactional_db, queues):
     redis_flush()
     with Daphne(extra_env={**CHAT_ENV, "CHAT_LEASE_SECONDS": "20"}) as server:
         yield server
+    assert_frames_valid(server)
+
+
+def snap(page, name):
+    if folder := os.environ.get("CHAT_SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def agent_page(browser, server, username):
@@ -48,6 +55,7 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
     customer.click("#hdchat-start")
     customer.wait_for_selector("#hdchat-log li[data-seq='1']")
     assert "posición 1" in customer.inner_text("#hdchat-status")
+    snap(customer, "1-customer-waiting")
 
     tech.wait_for_selector(".hda-wait .hda-accept")
     assert "Lucía Pérez" in tech.inner_text("#chat-waiting")
@@ -62,6 +70,7 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
     customer.press("#hdchat-input", "Enter")
     customer.wait_for_selector("#hdchat-log li[data-seq='2'] .hdc-state:has-text('recibido')")
     card.locator("li[data-seq='2']:has-text('Ya reinicié')").wait_for()
+    snap(tech, "2-agent-chat")
 
     card.locator(".hda-input").fill("Gracias, revisemos la configuración de red.")
     card.locator(".hda-input").press("Enter")
@@ -71,6 +80,7 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
     customer.fill("#hdchat-input", "mi pin es 4321")
     customer.press("#hdchat-input", "Enter")
     customer.wait_for_selector("#hdchat-warning:not([hidden])")
+    snap(customer, "3-customer-warning")
     customer.click("#hdchat-warning .hdc-link")
     customer.fill("#hdchat-input", "")
 
@@ -100,6 +110,8 @@ def test_widget_agent_transfer_and_reload(browser, chat_site, agent, billing_age
     bcard.locator(".hda-input").press("Enter")
     customer.wait_for_selector("#hdchat-log li:has-text('soy de facturación')")
     assert "Agente2" in customer.inner_text("#hdchat-status")
+    snap(customer, "4-customer-billing")
+    snap(billing, "5-billing-agent")
     assert "cobro doble" not in customer.inner_text("#hdchat-log")
 
     conversation = Conversation.objects.select_related("queue").get()
