@@ -228,6 +228,7 @@ class ConversationSummary(TypedDict):
     ticket_id: int
     subject: str
     queue: str
+    queue_name: str
     state: State
     agent: int | None
     agent_name: str | None

@@ -39,6 +39,7 @@ def conversation_summary(conversation: Conversation, online: int | None = None) 
         "ticket_id": conversation.ticket_id,
         "subject": conversation.ticket.subject,
         "queue": conversation.queue.slug,
+        "queue_name": conversation.queue.name,
         "state": conversation.state,
         "agent": conversation.agent_id,
         "agent_name": agent_display(conversation.agent) if conversation.agent_id else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from helpdesk.models import Contact
 
@@ -35,7 +36,10 @@ def contact_find_or_create(
     phone = phone_normalize(phone)
     name = (name or "").strip()[:200]
     if email:
-        contact = Contact.objects.filter(email__iexact=email).first()
+        # Lower("email") with the non-empty condition matches the partial unique index
+        # exactly; `email__iexact` (UPPER) would scan the whole table.
+        by_email = Contact.objects.annotate(email_key=Lower("email")).exclude(email="")
+        contact = by_email.filter(email_key=email).first()
         if contact is None:
             try:
                 with transaction.atomic():
@@ -43,7 +47,7 @@ def contact_find_or_create(
                         name=name, email=email, phone=phone, language=language
                     )
             except IntegrityError:
-                contact = Contact.objects.get(email__iexact=email)
+                contact = by_email.get(email_key=email)
         changed = []
         if name and not contact.name:
             contact.name = name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -87,7 +88,7 @@ def _existing(inbound: Inbound) -> Message | None:
     return None
 
 
-def _ticket_open(inbound: Inbound, text: str) -> Ticket:
+def _ticket_open(inbound: Inbound, text: str, now: datetime) -> Ticket:
     contact = contact_find_or_create(
         name=inbound.name, email=inbound.email, phone=inbound.phone, language=inbound.language
     )
@@ -111,6 +112,7 @@ def _ticket_open(inbound: Inbound, text: str) -> Ticket:
                     triage_reasons=list(decision.reasons),
                     needs_triage=decision.needs_review,
                     last_seq=1,  # the opening message's seq, reserved with the row
+                    last_customer_message_at=now,
                 )
             break
         except IntegrityError:  # reference collision: draw again
@@ -166,7 +168,7 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
         with transaction.atomic():
             created = inbound.ticket_id is None
             if created:
-                ticket = _ticket_open(inbound, redaction.text)
+                ticket = _ticket_open(inbound, redaction.text, now)
             else:
                 ticket = (
                     Ticket.objects.select_for_update(of=("self",))
@@ -204,7 +206,8 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
                 )
             if redaction.changed:
                 ticket_event_record(ticket, "secrets_redacted", data={"kinds": redaction.kinds})
-            ticket.save(update_fields=update)
+            if not created:  # a new ticket was inserted with these values already
+                ticket.save(update_fields=update)
             if created:
                 incident_link_new_ticket(ticket)
                 sla.sla_ticket_opened(ticket, now=now)

@@ -89,7 +89,7 @@
     if (mine && !state.cards[c.id]) openCard(c);
     if (state.cards[c.id]) {
       var card = state.cards[c.id];
-      card.node.querySelector(".hda-queue").textContent = c.queue + (c.customer_online ? "" : " · " + I18N.customerAway);
+      card.node.querySelector(".hda-queue").textContent = c.queue_name + (c.customer_online ? "" : " · " + I18N.customerAway);
       if (!mine) endCard(card, c.state === "ended" ? I18N.ended : I18N.transferred);
     }
   }
@@ -99,10 +99,11 @@
       .sort(function (a, b) { return Date.parse(a.waiting_since) - Date.parse(b.waiting_since); });
     waitingBox.textContent = "";
     var byQueue = {};
-    waiting.forEach(function (c) { (byQueue[c.queue] = byQueue[c.queue] || []).push(c); });
+    var names = {};
+    waiting.forEach(function (c) { names[c.queue] = c.queue_name; (byQueue[c.queue] = byQueue[c.queue] || []).push(c); });
     Object.keys(byQueue).sort().forEach(function (queue) {
       var group = el("div", "hda-queue-group");
-      group.appendChild(el("h4", null, queue));
+      group.appendChild(el("h4", null, names[queue] || queue));
       var list = el("ul");
       byQueue[queue].forEach(function (c) {
         var li = el("li", "hda-wait" + (c.offered_to === state.me ? " hda-offered" : ""));
@@ -141,7 +142,7 @@
     node.querySelector(".hda-customer").textContent = c.customer || c.email;
     var link = node.querySelector(".hda-ticket");
     link.textContent = c.ticket; link.href = "/agent/tickets/" + encodeURIComponent(c.ticket) + "/";
-    node.querySelector(".hda-queue").textContent = c.queue;
+    node.querySelector(".hda-queue").textContent = c.queue_name;
     var card = {id: c.id, node: node, log: node.querySelector(".hda-log"), seqs: {}, lastSeq: 0, ended: false};
     state.cards[c.id] = card;
     var input = node.querySelector(".hda-input");
