@@ -27,13 +27,14 @@ class Socket:
         self.customer = customer
         self.frames: list[dict[str, Any]] = []  # every frame received, in order
         self.pending: list[dict[str, Any]] = []
+        # Entered explicitly: the connection lives as long as this Socket (closed in close()).
         self.ws = connect(
             url,
             additional_headers=headers or {},
             open_timeout=10,
-            origin=origin or "http://127.0.0.1",
+            origin=origin or "http://127.0.0.1",  # type: ignore[arg-type]
             max_size=2**22,
-        )
+        ).__enter__()
 
     def send(self, frame: Any) -> None:
         self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))

@@ -51,12 +51,30 @@ def test_a_second_watcher_does_not_run_while_the_lock_is_held():
 
 
 def test_process_exit_status(queues):
-    env = {"DATABASE_URL": servers.test_database_url(), "PATH": "/usr/bin:/bin",
-           "DJANGO_SETTINGS_MODULE": "helpdesk.settings", "REDIS_URL": ""}
-    bad = subprocess.run([sys.executable, "manage.py", "sla_watch", "--at", "ayer"], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=60, check=False)
+    env = {
+        "DATABASE_URL": servers.test_database_url(),
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+        "REDIS_URL": "",
+    }
+    bad = subprocess.run(
+        [sys.executable, "manage.py", "sla_watch", "--at", "ayer"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode != 0 and "--at" in bad.stderr
-    good = subprocess.run([sys.executable, "manage.py", "sla_watch", "--once"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    good = subprocess.run(
+        [sys.executable, "manage.py", "sla_watch", "--once"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert good.returncode == 0, good.stderr
     assert '"breached": []' in good.stdout

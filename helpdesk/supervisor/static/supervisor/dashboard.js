@@ -97,11 +97,16 @@
     const socket = new WebSocket(scheme + location.host + "/ws/supervisor/");
     status.dataset.state = "connecting";
     socket.onopen = () => { status.dataset.state = "live"; delay = 1000; };
+    // Waiting times and presence also change without events: ask for a fresh view now and then.
+    const poll = setInterval(() => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({type: "refresh"}));
+    }, 30000);
     socket.onmessage = (event) => {
       const frame = JSON.parse(event.data);
       if (frame.type === "snapshot") render(frame);
     };
     socket.onclose = () => {
+      clearInterval(poll);
       status.dataset.state = "lost";
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
