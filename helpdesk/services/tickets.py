@@ -102,6 +102,7 @@ def ticket_move(
             return ticket
         ticket.needs_triage = False
         ticket.save(update_fields=["queue", "category", "needs_triage", "updated_at"])
+        sla.sla_ticket_reclassified(ticket, now=timezone.now())
         for field, old, new in changes:
             ticket_event_record(
                 ticket,
@@ -125,6 +126,7 @@ def ticket_priority_set(ticket: Ticket, *, priority: int, actor: Any) -> Ticket:
             return ticket
         ticket.priority = priority
         ticket.save(update_fields=["priority", "updated_at"])
+        sla.sla_ticket_reclassified(ticket, now=timezone.now())
         ticket_event_record(
             ticket, "priority_changed", actor=actor, field="priority", old=old, new=priority
         )

@@ -111,3 +111,19 @@ def test_invalid_status_changes_nothing(agent_client, queues):
         reverse("helpdesk:agent-update", args=[ticket.reference]), {"status": "borrado"}
     )
     assert Ticket.objects.get(pk=ticket.pk).status == "new"
+
+
+def test_reclassification_applies_the_policy_that_now_matches(agent_client, queues):
+    import io
+
+    from helpdesk.sla.seed import seed
+
+    seed(io.StringIO())
+    ticket = open_ticket("No tengo señal en mi barrio")
+    ticket.refresh_from_db()
+    assert ticket.sla_policy.name.startswith("Soporte técnico")
+    agent_client.post(reverse("helpdesk:agent-update", args=[ticket.reference]),
+                      {"priority": "4"})
+    ticket.refresh_from_db()
+    assert ticket.priority == 4
+    assert ticket.sla_policy.name.startswith("Urgente")
