@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 @dataclass(frozen=True)
 class TicketFilters:
     queue: str = ""
-    status: str = "open"  # "open" = new, open or waiting; "" = any; or one status
+    status: str = "pending"  # "pending" = new, open or waiting; "" = any; or one status
     mine: bool = False
     unassigned: bool = False
     needs_triage: bool = False
@@ -62,7 +62,7 @@ def ticket_page(
     queryset = tickets_visible(user).select_related("queue", "contact", "assignee")
     if filters.queue:
         queryset = queryset.filter(queue__slug=filters.queue)
-    if filters.status == "open":
+    if filters.status == "pending":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif filters.status:
         queryset = queryset.filter(status=filters.status)

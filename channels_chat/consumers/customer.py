@@ -50,11 +50,6 @@ class CustomerConsumer(ChatSocket):
         self.conversation_id = conversation.pk
         self.ticket_id = conversation.ticket_id
         self.customer_name = conversation.customer_name
-        # Join before reading, so nothing committed in between is missed; the cursor drops
-        # what the replay already sent.
-        await self.join(groups.ticket_public_group(conversation.ticket_id))
-        await self.join(groups.conversation_group(conversation.pk))
-        await self.lease(leases.conversation_key(conversation.pk))
         state = await db(_welcome_state)(conversation)
         await self.send_frame(
             {
@@ -71,6 +66,18 @@ class CustomerConsumer(ChatSocket):
                 "after": after,
             }
         )
+        try:
+            # Join before reading, so nothing committed in between is missed; the cursor drops
+            # what the replay already sent.
+            await self.join(groups.ticket_public_group(conversation.ticket_id))
+            await self.join(groups.conversation_group(conversation.pk))
+            await self.lease(leases.conversation_key(conversation.pk))
+        except Exception:
+            # The channel layer is down (Redis restarting). The client has its resume token
+            # from the welcome, so closing makes it reconnect and resume once Redis is back.
+            log.warning("joining the conversation failed; closing", exc_info=True)
+            await self.close(code=1011)
+            return
         self.cursor = after
         await self._catch_up(None)
         if conversation.state in WAITING_STATES:

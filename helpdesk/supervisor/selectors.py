@@ -119,6 +119,11 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
         "sla_due_at": _iso(ticket.sla_due_at),
         "created_at": _iso(ticket.created_at),
         "channel": ticket.channel,
+        # Display labels in the active language (Spanish on the live socket).
+        "queue_label": ticket.queue.name,
+        "status_label": str(ticket.get_status_display()),
+        "channel_label": str(ticket.get_channel_display()),
+        "sla_label": str(ticket.get_sla_state_display()),
     }
 
 

@@ -61,7 +61,7 @@ def agent_home(request: HttpRequest) -> HttpResponse:
     params = request.GET
     filters = TicketFilters(
         queue=params.get("queue", ""),
-        status=params.get("status", "open"),
+        status=params.get("status", "pending"),
         mine=params.get("mine") == "1",
         unassigned=params.get("unassigned") == "1",
         needs_triage=params.get("triage") == "1",

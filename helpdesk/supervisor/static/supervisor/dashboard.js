@@ -78,13 +78,14 @@
     fill(document.querySelector("#agents-table tbody"),
       data.agents.filter((a) => a.online || a.open_tickets),
       (a) => [a.name, a.online ? i18n.online : a.presence, a.open_tickets, a.chats + " / " + a.capacity]);
-    const slaRow = (t) => [ticketLink(t.reference), t.queue, t.assignee || i18n.unassigned, countdown(t)];
+    const slaRow = (t) => [ticketLink(t.reference), t.queue_label || t.queue, t.assignee || i18n.unassigned, countdown(t)];
     fill(document.querySelector("#risk-table tbody"), data.at_risk, slaRow);
     fill(document.querySelector("#breached-table tbody"), data.breached, slaRow);
     fill(document.querySelector("#latest-table tbody"), data.latest, (t, tr) => {
       tr.dataset.ticket = t.reference;
       if (!seen.has(t.reference)) tr.classList.add("flash");
-      return [ticketLink(t.reference), t.subject, t.queue, t.channel, t.status, t.sla_state];
+      return [ticketLink(t.reference), t.subject, t.queue_label || t.queue,
+        t.channel_label || t.channel, t.status_label || t.status, t.sla_label || t.sla_state];
     });
     seen = new Set(data.latest.map((t) => t.reference));
     document.getElementById("generated-at").textContent = new Date(data.generated_at).toLocaleTimeString();
