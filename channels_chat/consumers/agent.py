@@ -70,6 +70,7 @@ class AgentConsumer(ChatSocket):
         self.user = self.scope.get("user")
         self.tickets: dict[int, int | None] = {}  # ticket id -> conversation id
         self.active: set[int] = set()
+        self.own_only = False
         await super().connect()
         start = await db(_agent_start)(self.user) if self.user is not None else {}
         if not start:
@@ -79,7 +80,7 @@ class AgentConsumer(ChatSocket):
         self.supervisor = start["supervisor"]
         self.name = start["name"]
         query = parse_qs(self.scope.get("query_string", b"").decode())
-        own_only = query.get("scope", [""])[0] == "own"
+        own_only = self.own_only = query.get("scope", [""])[0] == "own"
         await self.join(groups.agent_group(self.user.pk))
         if not own_only:
             for slug in start["queues"]:
@@ -211,6 +212,9 @@ class AgentConsumer(ChatSocket):
         )
 
     async def event_ticket_changed(self, data: dict[str, Any]) -> None:
+        # `?scope=own` sockets only chat: the ticket list is the full console's business.
+        if self.own_only:
+            return
         ticket = data["ticket"]
         if self.recent.seen(("t", ticket["id"], ticket.get("updated_at"), data["change"])):
             return

@@ -161,26 +161,34 @@ def chat_reply_send(
     if queue_ids is not None and row["queue_id"] not in queue_ids:
         raise ProtocolError("forbidden", client_id=client_id)
     stored_id = client_id_store(AGENT_ID_PREFIX, client_id)
-    existing = Message.objects.filter(ticket_id=row["ticket_id"], client_id=stored_id).first()
-    if existing is not None:
-        return Stored(existing.seq, True)
     if not internal:
+        refusal: ProtocolError | None = None
         if row["state"] == ConversationState.ENDED:
-            raise ProtocolError("conversation_ended", client_id=client_id)
-        if row["agent_id"] != agent.pk and queue_ids is not None:
+            refusal = ProtocolError("conversation_ended", client_id=client_id)
+        elif row["agent_id"] != agent.pk and queue_ids is not None:
             code = "not_waiting" if row["state"] in WAITING_STATES else "forbidden"
-            raise ProtocolError(
+            refusal = ProtocolError(
                 code, _("Acepta la conversación antes de escribir."), client_id=client_id
             )
+        if refusal is not None:
+            # A retry of a turn stored before the chat ended or moved still gets its ack.
+            existing = Message.objects.filter(
+                ticket_id=row["ticket_id"], client_id=stored_id
+            ).first()
+            if existing is None:
+                raise refusal
+            return Stored(existing.seq, True)
     # ticket_reply locks and re-reads the ticket; a deferred instance is all it needs here.
     ticket = Ticket.from_db("default", ["id"], [row["ticket_id"]])
+    started = timezone.now()
     try:
         message = ticket_reply(
             ticket, author=agent, text=text, internal=internal, client_id=stored_id
         )
     except ReplyError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
-    return Stored(message.seq, False)
+    # ticket_reply returns the first message for a client id it has already stored.
+    return Stored(message.seq, message.created_at < started)
 
 
 def conversation_close(conversation_id: int, *, by: str, agent: Any = None) -> Conversation:

@@ -173,7 +173,7 @@ def hbar_chart(
     """Horizontal bars, longest first as given (rankings: breaches by agent)."""
     if not bars:
         return _empty(width, 80, title, empty)
-    left, right, top = 150, 40, 10
+    left, right, top = 180, 40, 10
     height = max(160, top * 2 + row * len(bars))
     plot_w = width - left - right
     top_value = _nice_max(max(value for _label, value in bars))
@@ -210,7 +210,7 @@ def stacked_hbar_chart(
     totals = [sum(parts.get(k, 0) for k, _l in keys) for _label, parts in rows]
     if not rows or not any(totals):
         return _empty(width, 80, title, empty)
-    left, right, top, legend = 150, 40, 10, 24
+    left, right, top, legend = 180, 40, 10, 24
     height = max(160, top * 2 + row * len(rows) + legend)
     plot_w = width - left - right
     top_value = _nice_max(max(totals))

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from helpdesk.demo_history import history_seed
 from helpdesk.models import AgentProfile, CannedResponse, Queue, Role, Ticket
 from helpdesk.services.acknowledgements import ticket_submit
 from helpdesk.services.intake import Inbound
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 continue
             seed_module.seed(self.stdout)
         self._tickets()
+        history_seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Datos de demostración listos."))
         self.stdout.write(f"Usuarios (contraseña: {DEMO_PASSWORD}):")
         for username, role, name, queue_slugs in USERS:
