@@ -34,10 +34,12 @@ def tracking_url(reference: str) -> str:
 
 def email_enqueue(message: Message) -> None:
     """Give `message` a Message-ID, mark it pending and enqueue its send job (same transaction)."""
-    if not message.email_message_id:
-        message.email_message_id = message_id_new(message.ticket.reference)
-    message.delivery_status = DeliveryStatus.PENDING
-    message.save(update_fields=["email_message_id", "delivery_status"])
+    if not message.email_message_id or message.delivery_status != DeliveryStatus.PENDING:
+        message.email_message_id = message.email_message_id or message_id_new(
+            message.ticket.reference
+        )
+        message.delivery_status = DeliveryStatus.PENDING
+        message.save(update_fields=["email_message_id", "delivery_status"])
     message_email_send.enqueue(message.pk)
 
 

@@ -32,11 +32,12 @@ def acknowledgement_text(ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
-def ticket_acknowledge(ticket: Ticket) -> Message | None:
+def ticket_acknowledge(ticket: Ticket, *, locked: bool = False) -> Message | None:
     """Send the automatic acknowledgement (email job) when the contact has an address."""
     if not ticket.contact.email:
         return None
-    return ticket_notify(ticket, text=acknowledgement_text(ticket), automatic=True)
+    return ticket_notify(ticket, text=acknowledgement_text(ticket), automatic=True,
+                         locked=locked)
 
 
 def ticket_submit(inbound: Inbound) -> IntakeResult:
@@ -44,5 +45,5 @@ def ticket_submit(inbound: Inbound) -> IntakeResult:
     with transaction.atomic():
         result = intake_receive(inbound)
         if result.created:
-            ticket_acknowledge(result.ticket)
+            ticket_acknowledge(result.ticket, locked=True)
     return result

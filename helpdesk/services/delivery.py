@@ -6,7 +6,23 @@ and web-form tickets get an email (a durable job). Registered here, in one place
 
 from __future__ import annotations
 
-from helpdesk.models import Channel, Message
+from helpdesk.models import Channel, DeliveryStatus, Message, Ticket
+
+
+def delivery_prefill(ticket: Ticket, *, internal: bool) -> dict[str, object]:
+    """Fields an outbound message gets at creation when it will surely go out by email.
+
+    Saves the job a second write of the row; chat replies decide later (the customer may be
+    connected).
+    """
+    if internal or ticket.channel == Channel.CHAT or not ticket.contact.email:
+        return {}
+    from mailin.outbound import message_id_new
+
+    return {
+        "email_message_id": message_id_new(ticket.reference),
+        "delivery_status": DeliveryStatus.PENDING,
+    }
 
 
 def message_deliver(message: Message) -> None:

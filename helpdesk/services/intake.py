@@ -143,7 +143,7 @@ def redaction_notice_send(ticket: Ticket, kinds: Sequence[str]) -> None:
             "ni datos de tarjeta por correo o chat. Si necesitas cambiar tu contraseña, "
             "solo el administrador de tu cuenta puede hacerlo."
         ) % {"what": names}
-    ticket_notify(ticket, text=text, automatic=True)
+    ticket_notify(ticket, text=text, automatic=True, locked=True)
 
 
 def intake_receive(inbound: Inbound) -> IntakeResult:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.models import AuthorKind, Message, Status, Ticket
-from helpdesk.services.delivery import message_deliver
+from helpdesk.services.delivery import delivery_prefill, message_deliver
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
@@ -77,6 +77,7 @@ def ticket_reply(
             html=html,
             internal=internal,
             client_id=client_id,
+            **delivery_prefill(ticket, internal=internal),
         )
         update = ["last_seq", "updated_at"]
         if not internal:
@@ -126,18 +127,27 @@ def ticket_reply(
 
 
 def ticket_notify(
-    ticket: Ticket, *, text: str, automatic: bool = True, internal: bool = False
+    ticket: Ticket,
+    *,
+    text: str,
+    automatic: bool = True,
+    internal: bool = False,
+    locked: bool = False,
 ) -> Message:
     """A message from the helpdesk itself (acknowledgement, reminder, incident update).
 
-    Never meets an SLA. Delivered through the ticket's channel like a reply.
+    Never meets an SLA. Delivered through the ticket's channel like a reply. `locked` says the
+    caller already holds the ticket's row lock in this transaction with a current instance
+    (intake's own notices), which saves re-reading it.
     """
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("queue", "contact")
-            .get(pk=ticket.pk)
-        )
+    # No savepoint of its own: a notice that fails takes its caller's change with it.
+    with transaction.atomic(savepoint=False):
+        if not locked:
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("queue", "contact")
+                .get(pk=ticket.pk)
+            )
         message = message_append(
             ticket,
             author_kind=AuthorKind.SYSTEM,
@@ -146,8 +156,8 @@ def ticket_notify(
             text=text,
             internal=internal,
             automatic=automatic,
+            **delivery_prefill(ticket, internal=internal),
         )
-        ticket.save(update_fields=["last_seq", "updated_at"])
         message_deliver(message)
         message_added_emit(message)
     return message

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.utils import timezone
 
 from helpdesk.models import Attachment, Message, Ticket
 
@@ -33,18 +34,21 @@ def seq_next(ticket: Ticket) -> int:
     """Reserve the next sequence number; the row lock it takes orders concurrent writers.
 
     Must run inside the caller's transaction. One statement (UPDATE ... RETURNING) on both
-    PostgreSQL and SQLite.
+    PostgreSQL and SQLite; it also stamps the ticket's `updated_at`.
     """
     table = connection.ops.quote_name(Ticket._meta.db_table)
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",  # noqa: S608
-            [ticket.pk],
+            f"UPDATE {table} SET last_seq = last_seq + 1, updated_at = %s "  # noqa: S608
+            "WHERE id = %s RETURNING last_seq",
+            [now, ticket.pk],
         )
         row = cursor.fetchone()
     if row is None:
         raise Ticket.DoesNotExist(ticket.pk)
     ticket.last_seq = int(row[0])
+    ticket.updated_at = now
     return ticket.last_seq
 
 

@@ -93,11 +93,20 @@ def clock_mirror(ticket: Ticket, clock: TicketClock) -> None:
 
 
 def clock_save(
-    ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
+    ticket: Ticket,
+    clock: TicketClock,
+    events: Iterable[state.ClockEvent | None],
+    now: datetime,
+    *,
+    new: bool = False,
 ) -> None:
-    """Derive, save, record and mirror: the one way a changed clock is persisted."""
+    """Derive, save, record and mirror: the one way a changed clock is persisted.
+
+    `new` inserts directly (the clock's key is the ticket's, so a plain save would first try
+    an UPDATE that cannot match).
+    """
     state.refresh(clock)
-    clock.save()
+    clock.save(force_insert=new)
     _events_write(ticket, clock, events, now)
     clock_mirror(ticket, clock)
 
@@ -124,7 +133,7 @@ def sla_ticket_opened(ticket: Ticket, *, now: datetime) -> None:
         if ticket.incident_id and ticket.incident and ticket.incident.pause_sla:
             events.append(state.clock_pause(clock, "incident", now))
         state.schedule_all(clock, policy)
-    clock_save(ticket, clock, events, now)
+    clock_save(ticket, clock, events, now, new=True)
 
 
 def sla_customer_messaged(ticket: Ticket, *, now: datetime) -> None:

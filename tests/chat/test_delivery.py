@@ -30,7 +30,8 @@ def test_same_client_id_is_stored_once(chat_server, agent):
             agent_ws.send(
                 {"type": "message", "conversation": conversation, "id": "dup", "text": "respuesta"}
             )
-        assert [agent_ws.expect("ack", id="dup")["seq"] for _ in range(2)] == [3, 3]
+        acks = [agent_ws.expect("ack", id="dup") for _ in range(2)]
+        assert [(a["seq"], a["duplicate"]) for a in acks] == [(3, False), (3, True)]
         echoed = [f for f in customer.drain(0.5) if f["type"] == "message"]
         assert [f["seq"] for f in echoed] == [2, 3]
         customer.close()
