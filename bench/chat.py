@@ -34,6 +34,7 @@ LIGHT_PAIRS = 50
 LIGHT_RATE = 20.0
 DRAIN_SECONDS = float(os.environ.get("CHAT_BENCH_DRAIN_SECONDS", "15"))
 CONNECT_CONCURRENCY = 40
+SETUP_TIMEOUT = 30.0
 ORIGIN = Origin("http://127.0.0.1")
 DAPHNE_ENV = {
     "CHAT_BENCH_RELAY": "1",
@@ -141,7 +142,7 @@ async def chat_pairs(
             )
             ready = agent.wait("ready")
             asyncio.create_task(agent.reader())
-            await ready
+            await asyncio.wait_for(ready, SETUP_TIMEOUT)
             customer = Side(
                 await connect(f"{customer_url}/ws/chat/", max_queue=None, origin=ORIGIN), run
             )
@@ -157,10 +158,10 @@ async def chat_pairs(
                     }
                 )
             )
-            conversation = (await welcome)["conversation"]
+            conversation = (await asyncio.wait_for(welcome, SETUP_TIMEOUT))["conversation"]
             assigned = customer.wait("assigned")
             await agent.ws.send(json.dumps({"type": "accept", "conversation": conversation}))
-            await assigned
+            await asyncio.wait_for(assigned, SETUP_TIMEOUT)
             return customer, agent, conversation
 
     return list(await asyncio.gather(*(one(i, token) for i, (_, token) in enumerate(agents))))

@@ -26,9 +26,13 @@ from channels_chat.services.conversations import (
 log = logging.getLogger(__name__)
 
 
-def _welcome_state(conversation: Conversation) -> dict[str, Any]:
+def _welcome_state(conversation_id: int) -> tuple[Conversation, dict[str, Any]]:
+    """Read after joining the groups: a change made meanwhile is in it or arrives as an event."""
+    conversation = Conversation.objects.select_related(
+        "ticket", "queue", "agent__agent_profile"
+    ).get(pk=conversation_id)
     waiting = conversation.state in WAITING_STATES
-    return {
+    return conversation, {
         "queue_name": conversation.queue.name,
         "position": queue_position(conversation) if waiting else None,
         "agent": agent_display(conversation.agent) if conversation.agent_id else None,
@@ -50,7 +54,19 @@ class CustomerConsumer(ChatSocket):
         self.conversation_id = conversation.pk
         self.ticket_id = conversation.ticket_id
         self.customer_name = conversation.customer_name
-        state = await db(_welcome_state)(conversation)
+        try:
+            # Join before reading, so nothing committed in between is missed; the cursor drops
+            # what the replay already sent.
+            await self.join(groups.ticket_public_group(conversation.ticket_id))
+            await self.join(groups.conversation_group(conversation.pk))
+            await self.lease(leases.conversation_key(conversation.pk))
+        except Exception:
+            # The channel layer is down (Redis restarting): closing makes the client reconnect
+            # (and resume, when it has its token) once Redis is back.
+            log.warning("joining the conversation failed; closing", exc_info=True)
+            await self.close(code=1011)
+            return
+        conversation, state = await db(_welcome_state)(conversation.pk)
         await self.send_frame(
             {
                 "type": "welcome",
@@ -66,18 +82,6 @@ class CustomerConsumer(ChatSocket):
                 "after": after,
             }
         )
-        try:
-            # Join before reading, so nothing committed in between is missed; the cursor drops
-            # what the replay already sent.
-            await self.join(groups.ticket_public_group(conversation.ticket_id))
-            await self.join(groups.conversation_group(conversation.pk))
-            await self.lease(leases.conversation_key(conversation.pk))
-        except Exception:
-            # The channel layer is down (Redis restarting). The client has its resume token
-            # from the welcome, so closing makes it reconnect and resume once Redis is back.
-            log.warning("joining the conversation failed; closing", exc_info=True)
-            await self.close(code=1011)
-            return
         self.cursor = after
         await self._catch_up(None)
         if conversation.state in WAITING_STATES:
