@@ -26,11 +26,14 @@ async def _send_all(batch: list[Envelope]) -> None:
     if layer is None:
         return
     for groups, payload in batch:
-        for group in groups:
-            try:
-                await layer.group_send(group, payload)
-            except Exception:  # a realtime hiccup must never undo a committed change
-                log.exception("realtime send to %s failed", group)
+        # One event goes to all its groups at once; events stay in order (the next one starts
+        # only when this one reached every group).
+        results = await asyncio.gather(
+            *(layer.group_send(group, payload) for group in groups), return_exceptions=True
+        )
+        for group, result in zip(groups, results, strict=True):
+            if isinstance(result, BaseException):  # never undo a committed change
+                log.error("realtime send to %s failed: %r", group, result)
 
 
 class _SenderLoop:
