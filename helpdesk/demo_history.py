@@ -39,15 +39,26 @@ NAMES = ["Ana", "Luis", "Carmen", "Jorge", "Sofía", "Diego", "Elena", "Raúl", 
 def _shift(ticket: Ticket, delta: timedelta, opened: Any) -> None:
     """Move a ticket's history back by `delta`, with its opening at `opened`."""
     fields: dict[str, Any] = {}
-    for name in ("created_at", "updated_at", "first_response_at", "last_customer_message_at",
-                 "last_agent_message_at", "resolved_at", "closed_at", "sla_due_at"):
+    for name in (
+        "created_at",
+        "updated_at",
+        "first_response_at",
+        "last_customer_message_at",
+        "last_agent_message_at",
+        "resolved_at",
+        "closed_at",
+        "sla_due_at",
+    ):
         value = getattr(ticket, name)
         if value is not None:
             fields[name] = value - delta
     fields["created_at"] = opened
     Ticket.objects.filter(pk=ticket.pk).update(**fields)
-    for model, column in ((Message, "created_at"), (TicketEvent, "created_at"),
-                          (SlaClockEvent, "at")):
+    for model, column in (
+        (Message, "created_at"),
+        (TicketEvent, "created_at"),
+        (SlaClockEvent, "at"),
+    ):
         for row in model.objects.filter(ticket=ticket):  # type: ignore[attr-defined]
             model.objects.filter(pk=row.pk).update(**{column: getattr(row, column) - delta})
 
@@ -69,10 +80,14 @@ def history_seed(stdout: Any, days: int = 30, per_day: int = 6) -> int:
         for index in range(per_day):
             channel, text = SAMPLES[(day * per_day + index) % len(SAMPLES)]
             name = NAMES[(day + index) % len(NAMES)]
-            ticket = ticket_submit(Inbound(
-                channel=channel, name=f"{name} {day}", text=text,
-                email=f"{name.lower()}.{day}.{index}@{DOMAIN}",
-            )).ticket
+            ticket = ticket_submit(
+                Inbound(
+                    channel=channel,
+                    name=f"{name} {day}",
+                    text=text,
+                    email=f"{name.lower()}.{day}.{index}@{DOMAIN}",
+                )
+            ).ticket
             agent = agents.get(ticket.queue.slug, agents["technical"])
             ticket_reply(ticket, author=agent, text="Gracias por escribirnos, ya lo revisamos.")
             if rng.random() < 0.8:
@@ -83,10 +98,14 @@ def history_seed(stdout: Any, days: int = 30, per_day: int = 6) -> int:
             opened = now - timedelta(days=day) + timedelta(hours=rng.randint(8, 19))
             delta = (ticket.first_response_at or now) - (opened + timedelta(minutes=answer_minutes))
             _shift(ticket, delta, opened)
-            if ticket.sla_policy and answer_minutes > (ticket.sla_policy.first_response_minutes or 0):
+            if ticket.sla_policy and answer_minutes > (
+                ticket.sla_policy.first_response_minutes or 0
+            ):
                 SlaClockEvent.objects.filter(ticket=ticket, kind="met").update(kind="met_late")
                 SlaClockEvent.objects.create(
-                    ticket=ticket, kind="breached", target="first_response",
+                    ticket=ticket,
+                    kind="breached",
+                    target="first_response",
                     at=opened + timedelta(minutes=ticket.sla_policy.first_response_minutes or 0),
                     policy=ticket.sla_policy,
                 )

@@ -6,7 +6,10 @@ In CI (CI=true) a missing service is a failure, never a skip.
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import os
+import time
 
 import pytest
 from django.core.cache import cache
@@ -93,31 +96,44 @@ def live_daphne(transactional_db, queues):
         yield server
 
 
-class SmtpSink:
-    """A real SMTP server (aiosmtpd) on a loopback port that keeps what it receives."""
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a free loopback port, keeping every message it received."""
 
     def __init__(self) -> None:
-        import email
-        import email.policy
-
-        from aiosmtpd.controller import Controller
-
         from tests.servers import free_port
 
-        sink = self
+        self.port = free_port()
+        self.raw: list[bytes] = []
+        self.controller = None
+
+    def start(self) -> SmtpServer:
+        from aiosmtpd.controller import Controller
+
+        store = self.raw
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802
-                sink.messages.append(
-                    email.message_from_bytes(envelope.content, policy=email.policy.default)
-                )
-                sink.envelopes.append(envelope)
+                store.append(bytes(envelope.original_content or envelope.content))
                 return "250 OK"
 
-        self.messages: list = []
-        self.envelopes: list = []
-        self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def wait(self, count: int, timeout: float = 10.0) -> list[bytes]:
+        """The raw messages, after waiting up to `timeout` for at least `count` of them."""
+        deadline = time.monotonic() + timeout
+        while len(self.raw) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.raw
+
+    def parsed(self) -> list:
+        return [email.message_from_bytes(raw, policy=email.policy.default) for raw in self.raw]
 
     @property
     def env(self) -> dict[str, str]:
@@ -128,20 +144,24 @@ class SmtpSink:
             "EMAIL_PORT": str(self.port),
         }
 
-    def start(self) -> SmtpSink:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
-
 
 @pytest.fixture
-def smtp_server(settings):
+def smtp(settings):
     """Real SMTP server; Django in this process sends to it too."""
-    sink = SmtpSink().start()
+    server = SmtpServer().start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = sink.port
-    yield sink
-    sink.stop()
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop on the main thread for
+    the rest of the session, which `async_to_sync` and `asyncio.run` in other tests refuse."""
+    items.sort(
+        key=lambda item: item.get_closest_marker("e2e") is not None or "/e2e/" in str(item.fspath)
+    )

@@ -7,24 +7,14 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from helpdesk.models import AgentProfile, Queue, Role
+from helpdesk.services.queues import queues_ensure
 
 _counter = itertools.count(1)
 
-QUEUES = (
-    ("technical", "Soporte técnico", "Technical support", 1),
-    ("billing", "Facturación", "Billing", 2),
-    ("sales", "Ventas", "Sales", 3),
-)
 
 
 def queues_create() -> dict[str, Queue]:
-    result = {}
-    for slug, es, en, order in QUEUES:
-        queue, _ = Queue.objects.get_or_create(
-            slug=slug, defaults={"name_es": es, "name_en": en, "order": order}
-        )
-        result[slug] = queue
-    return result
+    return queues_ensure()
 
 
 def user_create(

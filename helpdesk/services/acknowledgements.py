@@ -36,8 +36,7 @@ def ticket_acknowledge(ticket: Ticket, *, locked: bool = False) -> Message | Non
     """Send the automatic acknowledgement (email job) when the contact has an address."""
     if not ticket.contact.email:
         return None
-    return ticket_notify(ticket, text=acknowledgement_text(ticket), automatic=True,
-                         locked=locked)
+    return ticket_notify(ticket, text=acknowledgement_text(ticket), automatic=True, locked=locked)
 
 
 def ticket_submit(inbound: Inbound) -> IntakeResult:

@@ -26,7 +26,7 @@ from helpdesk.services.events import (
     ticket_event_record,
 )
 from helpdesk.services.replies import ticket_notify
-from helpdesk.services.timeline import IncomingFile, message_append
+from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock
 from helpdesk.sla import services as sla
 from helpdesk.triage.services import triage_decide
 
@@ -170,11 +170,7 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
             if created:
                 ticket = _ticket_open(inbound, redaction.text, now)
             else:
-                ticket = (
-                    Ticket.objects.select_for_update(of=("self",))
-                    .select_related("queue", "contact")
-                    .get(pk=int(inbound.ticket_id or 0))
-                )
+                ticket = ticket_lock(int(inbound.ticket_id or 0))
             message = message_append(
                 ticket,
                 first=created,

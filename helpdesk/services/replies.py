@@ -17,7 +17,7 @@ from helpdesk.services.events import (
     ticket_changed_emit,
     ticket_event_record,
 )
-from helpdesk.services.timeline import IncomingFile, message_append
+from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock
 from helpdesk.sla import services as sla
 
 
@@ -61,11 +61,7 @@ def ticket_reply(
             return existing
     now = timezone.now()
     with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("queue", "contact")
-            .get(pk=ticket.pk)
-        )
+        ticket = ticket_lock(ticket.pk)
         message = message_append(
             ticket,
             files=files,
@@ -143,11 +139,7 @@ def ticket_notify(
     # No savepoint of its own: a notice that fails takes its caller's change with it.
     with transaction.atomic(savepoint=False):
         if not locked:
-            ticket = (
-                Ticket.objects.select_for_update(of=("self",))
-                .select_related("queue", "contact")
-                .get(pk=ticket.pk)
-            )
+            ticket = ticket_lock(ticket.pk)
         message = message_append(
             ticket,
             author_kind=AuthorKind.SYSTEM,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from helpdesk.models import Category, Queue, Status, Ticket
 from helpdesk.services.events import ticket_changed_emit, ticket_event_record
+from helpdesk.services.timeline import ticket_lock
 from helpdesk.sla import services as sla
 
 
@@ -22,18 +23,10 @@ class TicketChangeError(ValueError):
         self.code = code
 
 
-def _locked(ticket: Ticket) -> Ticket:
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("queue", "contact")
-        .get(pk=ticket.pk)
-    )
-
-
 def ticket_assign(ticket: Ticket, *, assignee: Any, actor: Any) -> Ticket:
     """Assign (or unassign with None). Atomic; no event when nothing changes."""
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = ticket_lock(ticket.pk)
         new_id = getattr(assignee, "pk", None)
         if ticket.assignee_id == new_id:
             return ticket
@@ -57,7 +50,7 @@ def ticket_status_set(ticket: Ticket, *, status: str, actor: Any) -> Ticket:
         raise TicketChangeError("invalid_status", f"Estado desconocido: {status}")
     now = timezone.now()
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = ticket_lock(ticket.pk)
         old = ticket.status
         if old == status:
             return ticket
@@ -90,7 +83,7 @@ def ticket_move(
     from helpdesk.triage.services import triage_learn
 
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = ticket_lock(ticket.pk)
         changes: list[tuple[str, str, str]] = []
         if queue is not None and queue.pk != ticket.queue_id:
             changes.append(("queue", ticket.queue.slug, queue.slug))
@@ -120,7 +113,7 @@ def ticket_move(
 
 def ticket_priority_set(ticket: Ticket, *, priority: int, actor: Any) -> Ticket:
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = ticket_lock(ticket.pk)
         old = ticket.priority
         if old == priority:
             return ticket

@@ -30,6 +30,18 @@ def attachment_allowed(content_type: str, size: int) -> bool:
     )
 
 
+def ticket_lock(ticket_id: int) -> Ticket:
+    """The ticket's row locked for the caller's transaction, with its queue and contact.
+
+    Every writer of a ticket's timeline takes this lock first, so concurrent writers queue.
+    """
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("queue", "contact")
+        .get(pk=ticket_id)
+    )
+
+
 def seq_next(ticket: Ticket) -> int:
     """Reserve the next sequence number; the row lock it takes orders concurrent writers.
 

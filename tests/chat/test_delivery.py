@@ -116,7 +116,7 @@ def test_transfer_to_billing_with_note(chat_server, agent, billing_agent):
             }
         )
         moved = customer.expect("transferred")
-        assert (moved["queue"], moved["queue_name"]) == ("billing", "Facturación")
+        assert (moved["queue"], moved["queue_name"]) == ("billing", "Facturación y saldo")
         offer = billing.expect("conversation")["conversation"]
         assert (offer["queue"], offer["state"], offer["offered_to"]) == (
             "billing",

@@ -22,7 +22,7 @@ def test_form_to_agent_reply_to_tracking_page(browser, live_daphne, queues):
     page.wait_for_selector("[data-testid=reference]")
     reference = page.inner_text("[data-testid=reference]")
     assert re.fullmatch(r"T-[2-9A-Z]{6}", reference)
-    assert page.inner_text("[data-testid=queue]") == "Facturación"
+    assert page.inner_text("[data-testid=queue]") == "Facturación y saldo"
     page.click("[data-testid=tracking-link]")
     tracking_url = page.url
     assert "/seguimiento/" in tracking_url

@@ -41,15 +41,15 @@ def test_form_creates_ticket_and_shows_reference(client, queues):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_acknowledgement_email_is_a_durable_job(client, queues, smtp_server):
+def test_acknowledgement_email_is_a_durable_job(client, queues, smtp):
     client.post("/", VALID)
     ticket = Ticket.objects.get()
     ack = ticket.messages.get(author_kind="system")
     assert ack.automatic and ack.delivery_status == "pending"
-    assert smtp_server.messages == []  # not sent inside the request
-    worker_drain(smtp_server.env)
-    assert len(smtp_server.messages) == 1
-    sent = smtp_server.messages[0]
+    assert smtp.raw == []  # not sent inside the request
+    worker_drain(smtp.env)
+    assert len(smtp.raw) == 1
+    sent = smtp.parsed()[0]
     assert sent["To"] == "rosa@example.com"
     assert f"[{ticket.reference}]" in sent["Subject"]
     assert sent["Auto-Submitted"] == "auto-replied"

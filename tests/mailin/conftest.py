@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -118,50 +117,3 @@ def dovecot():
 def imap_user(dovecot):
     """(user name, mailbox URL) of a fresh, empty mailbox."""
     return dovecot.user_take()
-
-
-class Smtp:
-    """aiosmtpd on a free loopback port, keeping every message it received (raw bytes)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.messages: list[bytes] = []
-        self.controller = None
-
-    def start(self) -> Smtp:
-        from aiosmtpd.controller import Controller
-
-        store = self.messages
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802
-                store.append(bytes(envelope.original_content or envelope.content))
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def wait(self, count: int, timeout: float = 10.0) -> list[bytes]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-
-@pytest.fixture
-def smtp(settings):
-    server = Smtp().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()

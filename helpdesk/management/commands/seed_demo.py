@@ -12,14 +12,10 @@ from helpdesk.demo_history import history_seed
 from helpdesk.models import AgentProfile, CannedResponse, Queue, Role, Ticket
 from helpdesk.services.acknowledgements import ticket_submit
 from helpdesk.services.intake import Inbound
+from helpdesk.services.queues import queues_ensure
 from helpdesk.services.replies import ticket_reply
 
 DEMO_PASSWORD = "demo1234"
-QUEUES = [
-    ("technical", "Soporte técnico", "Technical support", 1),
-    ("billing", "Facturación y saldo", "Billing and balance", 2),
-    ("sales", "Ventas", "Sales", 3),
-]
 USERS = [
     # username, role, display name, queues
     ("agente1", Role.AGENT, "Lucía Fernández", ["technical"]),
@@ -82,7 +78,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
-            queues = self._queues()
+            queues = queues_ensure()
             self._users(queues)
             for index, (shortcut, title, body) in enumerate(CANNED):
                 CannedResponse.objects.get_or_create(
@@ -108,15 +104,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Usuarios (contraseña: {DEMO_PASSWORD}):")
         for username, role, name, queue_slugs in USERS:
             self.stdout.write(f"  {username:<12} {role:<10} {name} · {', '.join(queue_slugs)}")
-
-    def _queues(self) -> dict[str, Queue]:
-        result = {}
-        for slug, es, en, order in QUEUES:
-            queue, _ = Queue.objects.get_or_create(
-                slug=slug, defaults={"name_es": es, "name_en": en, "order": order}
-            )
-            result[slug] = queue
-        return result
 
     def _users(self, queues: dict[str, Queue]) -> None:
         user_model = get_user_model()
