@@ -234,7 +234,19 @@ def test_waiting_ticket_gets_a_reminder_then_closes(queues, agent):
 @pytest.mark.parametrize("redis", [False, True])
 def test_leader_lease_is_exclusive(settings, redis):
     if redis and not settings.REDIS_URL:
-        pytest.skip("REDIS_URL not set (SQLite core run)")
+        # The SQLite run leaves Redis out of the settings; the lease still needs a real one.
+        import os
+
+        import redis as redis_client
+
+        from tests.conftest import require_service
+
+        url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
+        try:
+            redis_client.Redis.from_url(url, socket_timeout=3).ping()
+        except redis_client.RedisError as error:
+            require_service("Redis", str(error))
+        settings.REDIS_URL = url
     if not redis:
         settings.REDIS_URL = ""
     first, second = Lease("test-lease", ttl=30), Lease("test-lease", ttl=30)
