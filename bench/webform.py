@@ -25,6 +25,38 @@ TEXTS = [
 ]
 
 
+def _submit_many(args: tuple[str, int]) -> int:
+    """Worker process: open `count` tickets through the service (own DB connection)."""
+    from helpdesk.services.acknowledgements import ticket_submit
+    from helpdesk.services.intake import Inbound
+
+    prefix, count = args
+    for i in range(count):
+        ticket_submit(
+            Inbound(
+                channel="web",
+                name=f"Cliente {i}",
+                email=f"{prefix}{i}@x.co",
+                text=TEXTS[i % len(TEXTS)],
+            )
+        )
+    return count
+
+
+def _concurrent_rate(workers: int, per_worker: int) -> float:
+    """Tickets/s with `workers` processes submitting at once, as web processes would."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # children open their own connections
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    with context.Pool(workers) as pool:
+        done = sum(pool.map(_submit_many, [(f"w{n}-", per_worker) for n in range(workers)]))
+    return _rate(done, time.perf_counter() - started)
+
+
 def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1) if seconds else 0.0
 
@@ -86,6 +118,8 @@ def run() -> dict:
             assert response.status_code == 201, response.content
         api = time.perf_counter() - started
 
+        concurrent = {f"{w}_processes_per_s": _concurrent_rate(w, N // w) for w in (2, 4)}
+
         with CaptureQueriesContext(connection) as queries:
             client.post("/", {"name": "q", "email": "q@x.co", "message": TEXTS[1]})
     return {
@@ -93,6 +127,7 @@ def run() -> dict:
         "form_post_per_s": _rate(N, form),
         "api_post_per_s": _rate(N, api),
         "service_per_s": _rate(N, service),
+        "service_concurrent": concurrent,
         "bare_insert_per_s": _rate(N, baseline),
         "form_vs_bare_insert_ratio": round(baseline / form, 3),
         "sql_queries_per_form_ticket": len(queries),

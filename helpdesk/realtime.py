@@ -7,7 +7,9 @@ rolled-back change never shows up on a screen. Events go out in the order they w
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import os
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -36,29 +38,77 @@ async def _send_all(batch: list[Envelope]) -> None:
                 log.error("realtime send to %s failed: %r", group, result)
 
 
-class _SenderLoop:
-    """A private event loop thread for network channel layers (Redis).
+class _Sender:
+    """One private event-loop thread that sends events for network channel layers (Redis).
 
     Calling `async_to_sync` from plain sync code starts a new loop each time, and channels-redis
     keeps its connections per loop: every event would open a new connection. One long-lived
-    loop keeps them pooled. The in-memory layer must be used from the server's own loop, so it
-    keeps the `async_to_sync` path.
+    loop keeps them pooled, and a queue lets the committing thread go on without waiting for
+    Redis while events still leave in commit order. At exit the queue is drained (bounded).
+    The in-memory layer must be used from the server's own loop, so it keeps `async_to_sync`.
     """
 
     _lock = threading.Lock()
     _loop: asyncio.AbstractEventLoop | None = None
+    _queue: asyncio.Queue[Envelope] | None = None
 
     @classmethod
-    def loop(cls) -> asyncio.AbstractEventLoop:
+    def _start(cls) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue[Envelope]]:
         with cls._lock:
-            if cls._loop is None or cls._loop.is_closed():
+            if cls._loop is None or cls._loop.is_closed() or cls._queue is None:
                 loop = asyncio.new_event_loop()
-                thread = threading.Thread(
-                    target=loop.run_forever, name="realtime-sender", daemon=True
-                )
-                thread.start()
-                cls._loop = loop
-            return cls._loop
+                queue: asyncio.Queue[Envelope] = asyncio.Queue()
+
+                async def consume() -> None:
+                    while True:
+                        envelope = await queue.get()
+                        try:
+                            await _send_all([envelope])
+                        except Exception:
+                            log.exception("realtime send failed")
+                        finally:
+                            queue.task_done()
+
+                def run() -> None:
+                    asyncio.set_event_loop(loop)
+                    loop.create_task(consume())
+                    loop.run_forever()
+
+                threading.Thread(target=run, name="realtime-sender", daemon=True).start()
+                cls._loop, cls._queue = loop, queue
+                atexit.register(cls.drain)
+            return cls._loop, cls._queue
+
+    @classmethod
+    def submit(cls, envelope: Envelope) -> None:
+        loop, queue = cls._start()
+        loop.call_soon_threadsafe(queue.put_nowait, envelope)
+
+    @classmethod
+    def drain(cls, timeout: float = 5.0) -> None:
+        """Wait until every submitted event was sent (or `timeout` passed)."""
+        loop, queue = cls._loop, cls._queue
+        if loop is None or queue is None or loop.is_closed():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(queue.join(), loop).result(timeout=timeout)
+        except Exception:
+            log.warning("realtime: %s events not sent at exit", queue.qsize())
+
+    @classmethod
+    def forget(cls) -> None:
+        """In a forked child the parent's sender thread does not exist: start afresh."""
+        cls._lock = threading.Lock()
+        cls._loop = None
+        cls._queue = None
+
+
+os.register_at_fork(after_in_child=_Sender.forget)
+
+
+def realtime_drain(timeout: float = 5.0) -> None:
+    """Block until the events already committed have reached the channel layer."""
+    _Sender.drain(timeout)
 
 
 def _send_now(envelope: Envelope) -> None:
@@ -69,8 +119,7 @@ def _send_now(envelope: Envelope) -> None:
         if layer.__class__.__name__ == "InMemoryChannelLayer":
             async_to_sync(_send_all)([envelope])
         else:
-            future = asyncio.run_coroutine_threadsafe(_send_all([envelope]), _SenderLoop.loop())
-            future.result(timeout=10)
+            _Sender.submit(envelope)
     except Exception:
         log.exception("realtime send failed")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.utils import timezone
+
 from channels_chat import groups, leases
 from channels_chat.consumers.base import ChatSocket, db
 from channels_chat.models import Conversation, ConversationState
@@ -122,6 +124,9 @@ class AgentConsumer(ChatSocket):
         # Join before the accept commits: the customer may start typing the moment it hears.
         group = groups.conversation_group(frame["conversation"])
         await self.join(group)
+        # Notices written before this accept (the conversation waiting) may still be on their
+        # way; they must not undo it.
+        self.known_at[frame["conversation"]] = timezone.now().isoformat()
         try:
             conversation = await db(conversation_accept)(frame["conversation"], agent=self.user)
         except Exception:
@@ -223,6 +228,12 @@ class AgentConsumer(ChatSocket):
     async def event_chat_conversation(self, data: dict[str, Any]) -> None:
         if self.recent.seen(data["event_id"]):
             return
+        conversation = data["conversation"]["id"]
+        written = data.get("written_at") or ""
+        if written and written < self.known_at.get(conversation, ""):
+            return  # a notice older than a change this socket already acted on
+        if written:
+            self.known_at[conversation] = written
         await self._track(data["conversation"])
         await self.send_frame({"type": "conversation", "conversation": data["conversation"]})
 

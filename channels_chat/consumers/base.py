@@ -54,6 +54,8 @@ class ChatSocket(AsyncWebsocketConsumer):
         self.lease_keys: set[str] = set()
         self.tasks: list[asyncio.Task] = []
         self.recent = RecentKeys()
+        # Per conversation: when the newest change this socket acted on was written.
+        self.known_at: dict[int, str] = {}
         await self.accept()
 
     async def disconnect(self, code: int) -> None:

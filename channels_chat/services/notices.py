@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils import timezone
+
 from channels_chat import groups
 from channels_chat.models import Conversation
 from channels_chat.selectors import AgentLoad, conversation_summary
@@ -34,6 +36,9 @@ def conversation_emit(
             target.append(groups.agent_group(user_id))
     data: dict[str, Any] = {
         "event_id": uuid.uuid4().hex,
+        # When the change was written: events reach sockets asynchronously, and a socket uses
+        # this to ignore a notice older than the state it already acted on.
+        "written_at": timezone.now().isoformat(),
         "change": change,
         "by": by,
         "conversation": conversation_summary(conversation),

@@ -6,10 +6,12 @@ and web-form tickets get an email (a durable job). Registered here, in one place
 
 from __future__ import annotations
 
+from typing import Any
+
 from helpdesk.models import Channel, DeliveryStatus, Message, Ticket
 
 
-def delivery_prefill(ticket: Ticket, *, internal: bool) -> dict[str, object]:
+def delivery_prefill(ticket: Ticket, *, internal: bool) -> dict[str, Any]:
     """Fields an outbound message gets at creation when it will surely go out by email.
 
     Saves the job a second write of the row; chat replies decide later (the customer may be
