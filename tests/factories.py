@@ -12,7 +12,6 @@ from helpdesk.services.queues import queues_ensure
 _counter = itertools.count(1)
 
 
-
 def queues_create() -> dict[str, Queue]:
     return queues_ensure()
 

@@ -122,8 +122,7 @@ def test_reclassification_applies_the_policy_that_now_matches(agent_client, queu
     ticket = open_ticket("No tengo señal en mi barrio")
     ticket.refresh_from_db()
     assert ticket.sla_policy.name.startswith("Soporte técnico")
-    agent_client.post(reverse("helpdesk:agent-update", args=[ticket.reference]),
-                      {"priority": "4"})
+    agent_client.post(reverse("helpdesk:agent-update", args=[ticket.reference]), {"priority": "4"})
     ticket.refresh_from_db()
     assert ticket.priority == 4
     assert ticket.sla_policy.name.startswith("Urgente")
