@@ -43,8 +43,10 @@ test-sqlite:
 	rm -f var/test-core.sqlite3*
 	DATABASE_URL=$(SQLITE_TEST_URL) REDIS_URL= $(BIN)/pytest -p no:cacheprovider -m core $(PYTEST_ARGS)
 
-bench: install services-check
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m bench
+# JSON alone on stdout (progress goes to stderr).
+bench: install
+	@$(BIN)/python scripts/services_check.py "$(PG_URL)" "$(REDIS_TEST_URL)" >&2
+	@DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,8 +1,9 @@
-"""Spanish first: the language is Spanish unless the person chose another one."""
+"""Request middleware: Spanish-first language choice, and CORS for the embedded widget."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -28,4 +29,30 @@ class SpanishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class WidgetCorsMiddleware:
+    """CORS for the few public endpoints the embedded chat widget reads from another site.
+
+    Only GET, only the status banners and knowledge-base search, only for the sites listed in
+    WIDGET_EMBED_ORIGINS; no credentials are ever allowed.
+    """
+
+    PATHS = ("/api/v1/status/", "/api/v1/kb/search/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origin = request.headers.get("Origin", "")
+        if (
+            origin
+            and request.method == "GET"
+            and request.path.startswith(self.PATHS)
+            and urlsplit(origin).hostname in settings.WIDGET_EMBED_ORIGINS
+        ):
+            response["Access-Control-Allow-Origin"] = origin
+            response["Vary"] = "Origin"
         return response
