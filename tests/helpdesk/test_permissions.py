@@ -51,6 +51,34 @@ PAGES = [
     ("supervisor", "/admin/", 200),
     ("admin", "/agent/tickets/{ref}/", 200),
     ("admin", "/admin/", 200),
+    # Public pages of the other apps.
+    (None, "/kb/", 200),
+    (None, "/kb/buscar/?q=senal", 200),
+    (None, "/chat/demo/", 200),
+    (None, "/api/v1/status/", 200),
+    (None, "/api/v1/kb/search/?q=saldo", 200),
+    (None, "/api/schema/", 200),
+    # Supervisor pages: supervisors and admins only.
+    (None, "/supervisor/", 302),
+    ("agent_tech", "/supervisor/", 403),
+    ("supervisor", "/supervisor/", 200),
+    ("admin", "/supervisor/", 200),
+    ("agent_tech", "/supervisor/reportes/", 403),
+    ("supervisor", "/supervisor/reportes/", 200),
+    ("agent_tech", "/supervisor/equipo/", 403),
+    ("supervisor", "/supervisor/equipo/", 200),
+    ("agent_tech", "/supervisor/incidentes/", 403),
+    ("supervisor", "/supervisor/incidentes/", 200),
+    ("agent_tech", "/supervisor/reportes/csv/?report=tickets", 403),
+    ("supervisor", "/supervisor/reportes/csv/?report=tickets", 200),
+    # Knowledge-base figures: staff only.
+    (None, "/kb/figures/", 302),
+    ("agent_tech", "/kb/figures/", 403),
+    ("supervisor", "/kb/figures/", 200),
+    # Chat capacity and canned-response APIs.
+    ("agent_tech", "/chat/api/agents/", 403),
+    ("supervisor", "/chat/api/agents/", 200),
+    ("agent_tech", "/chat/api/canned/", 200),
 ]
 
 
