@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,9 +45,40 @@ def _load_json(load: AgentLoad) -> dict[str, Any]:
     }
 
 
+AGENT_LOAD = inline_serializer(
+    "ChatAgentLoad",
+    {
+        "id": serializers.IntegerField(),
+        "username": serializers.CharField(),
+        "name": serializers.CharField(),
+        "presence": serializers.CharField(),
+        "effective": serializers.CharField(),
+        "capacity": serializers.IntegerField(),
+        "active": serializers.IntegerField(),
+        "queues": serializers.ListField(child=serializers.CharField()),
+    },
+)
+CANNED = inline_serializer(
+    "ChatCanned",
+    {
+        "id": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "shortcut": serializers.CharField(),
+        "body": serializers.CharField(),
+        "language": serializers.CharField(),
+        "queue": serializers.CharField(allow_null=True),
+    },
+)
+
+
 class AgentListView(APIView):
     """GET: every agent with presence, capacity and active chats (supervisors only)."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "ChatAgents", {"agents": serializers.ListField(child=AGENT_LOAD)}
+        )
+    )
     def get(self, request: Request) -> Response:
         if not is_supervisor(request.user):
             raise PermissionDenied
@@ -57,6 +90,10 @@ class AgentListView(APIView):
 class AgentCapacityView(APIView):
     """POST {"capacity": 0..20}: a supervisor sets an agent's concurrent-chat maximum."""
 
+    @extend_schema(
+        request=inline_serializer("ChatCapacity", {"capacity": serializers.IntegerField()}),
+        responses=AGENT_LOAD,
+    )
     def post(self, request: Request, agent_id: int) -> Response:
         raw = request.data.get("capacity") if hasattr(request.data, "get") else None
         try:
@@ -77,6 +114,11 @@ class AgentCapacityView(APIView):
 class CannedListView(APIView):
     """GET: canned responses for the agent's queues (and the general ones)."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "ChatCannedList", {"canned": serializers.ListField(child=CANNED)}
+        )
+    )
     def get(self, request: Request) -> Response:
         if not is_agent(request.user):
             raise PermissionDenied
