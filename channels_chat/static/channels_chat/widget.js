@@ -94,7 +94,10 @@
     saved: load(), ws: null, seqs: {}, lastSeq: 0, welcome: null, backoff: 500, outbox: [],
     pendingNodes: {}, typingTimer: null, lastTypingSent: 0, closed: false, retryTimer: null
   };
-  state.lang = state.saved.lang || CFG.lang || ((navigator.language || "es").slice(0, 2) === "en" ? "en" : "es");
+  // Spanish first: the person's own choice, then the embed's, then the host page's language;
+  // the browser's language is not used (many phones are set to English).
+  var pageLang = (document.documentElement.lang || "es").slice(0, 2);
+  state.lang = state.saved.lang || CFG.lang || (pageLang === "en" ? "en" : "es");
   function t(key, values) { return fmt((T[state.lang] || T.es)[key], values || {}); }
 
   /* --- DOM --------------------------------------------------------------------------------- */
