@@ -43,3 +43,13 @@ def test_form_to_agent_reply_to_tracking_page(browser, live_daphne, queues):
     assert "ya acreditamos tu recarga" in page.inner_text("#timeline")
     agent.close()
     customer.close()
+
+
+def test_help_centre_chat_button_opens_the_widget_in_spanish(browser, live_daphne, queues):
+    context = browser.new_context(locale="en-US")  # the browser asks for English
+    page = context.new_page()
+    page.goto(live_daphne.url + "/")
+    page.click("[data-open-chat]")
+    page.wait_for_selector("text=Iniciar chat")
+    assert page.locator("text=Iniciar chat").first.is_visible()
+    context.close()

@@ -396,6 +396,12 @@
   newBtn.addEventListener("click", function () { reset(); topicIn.value = ""; });
   button.addEventListener("click", function () { toggle(true); });
   closeBtn.addEventListener("click", function () { toggle(false); });
+  // Any element of the host page marked data-open-chat opens the widget (the help centre's
+  // "Abrir chat" button, a knowledge-base article's "talk to an agent").
+  document.addEventListener("click", function (event) {
+    var opener = event.target && event.target.closest && event.target.closest("[data-open-chat]");
+    if (opener) { event.preventDefault(); toggle(true); }
+  });
   langBtn.addEventListener("click", function () {
     state.lang = state.lang === "es" ? "en" : "es"; state.saved.lang = state.lang; save(); paint();
   });
