@@ -53,3 +53,26 @@ def test_help_centre_chat_button_opens_the_widget_in_spanish(browser, live_daphn
     page.wait_for_selector("text=Iniciar chat")
     assert page.locator("text=Iniciar chat").first.is_visible()
     context.close()
+
+
+def test_status_banner_appears_without_reload(browser, live_daphne, queues):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpdesk.incidents.models import Incident
+
+    page = browser.new_page()
+    page.goto(live_daphne.url + "/")
+    assert page.locator("[data-banner=incident]").count() == 0
+    Incident.objects.create(
+        title="Falla de datos en Asunción",
+        message="Estamos trabajando para restablecer el servicio.",
+        areas=["data"],
+        starts_at=timezone.now() - timedelta(minutes=1),
+    )
+    page.evaluate("window.HDBanners.refresh()")
+    page.wait_for_selector("[data-banner=incident]")
+    text = page.inner_text("#status-banners")
+    assert "Situación del sistema" in text and "Falla de datos en Asunción" in text
+    page.close()

@@ -94,7 +94,7 @@ def test_status_json_and_help_centre_banner(client, queues):
     incident_close(incident, notify=False)
     general_message_set("")
     assert client.get("/api/v1/status/").json() == {"incidents": [], "general": None}
-    assert "Situación del sistema" not in client.get("/").content.decode()
+    assert 'data-banner="incident"' not in client.get("/").content.decode()
 
 
 def test_incident_without_areas_is_refused_and_nothing_saved(queues):
