@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "django_tasks",
     "django_tasks_db",
@@ -253,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Mesa de ayuda API",
     "DESCRIPTION": "Tickets, replies and knowledge base of the multichannel helpdesk.",
     "VERSION": "1.0.0",
+    # The docs page's assets are served by the project (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Helpdesk rules -------------------------------------------------------------------------

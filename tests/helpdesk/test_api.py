@@ -127,3 +127,9 @@ def test_other_queue_agent_cannot_read(api, queues, agent):
         == 403
     )
     assert api.get("/api/v1/tickets/").json()["results"] == []
+
+
+def test_docs_page_serves_its_own_assets(api, queues):
+    body = api.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in body
+    assert "cdn.jsdelivr" not in body
