@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -40,9 +39,8 @@ def ticket_acknowledge(ticket: Ticket, *, locked: bool = False) -> Message | Non
 
 
 def ticket_submit(inbound: Inbound) -> IntakeResult:
-    """Web form and API: intake plus acknowledgement, committed together (all or nothing)."""
-    with transaction.atomic():
-        result = intake_receive(inbound)
-        if result.created:
-            ticket_acknowledge(result.ticket, locked=True)
-    return result
+    """Web form and API: intake plus acknowledgement, committed together (all or nothing).
+
+    The acknowledgement runs inside intake's own transaction (no nested savepoint).
+    """
+    return intake_receive(inbound, on_open=lambda ticket: ticket_acknowledge(ticket, locked=True))

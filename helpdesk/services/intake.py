@@ -6,7 +6,7 @@ Channel adapters (web form, API, chat consumer, mail reader) build an `Inbound` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -146,7 +146,9 @@ def redaction_notice_send(ticket: Ticket, kinds: Sequence[str]) -> None:
     ticket_notify(ticket, text=text, automatic=True, locked=True)
 
 
-def intake_receive(inbound: Inbound) -> IntakeResult:
+def intake_receive(
+    inbound: Inbound, *, on_open: Callable[[Ticket], object] | None = None
+) -> IntakeResult:
     """Record one inbound customer message; open and triage a ticket when it starts one.
 
     Guarantees:
@@ -155,7 +157,9 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
       once; a repeat returns the first message with `duplicate=True` and writes nothing;
     - secrets (passwords, PINs, PUK, cards, CVV) are redacted before anything is stored, and an
       automatic notice on the customer's channel says what was hidden and why;
-    - realtime events (`message.added`, `ticket.changed`) are sent only after commit.
+    - realtime events (`message.added`, `ticket.changed`) are sent only after commit;
+    - `on_open(ticket)`, when given, runs for a new ticket inside the same transaction (the
+      web form's acknowledgement), holding the ticket's row.
     """
     text = (inbound.text or "").strip()
     if not text and not inbound.files:
@@ -213,6 +217,8 @@ def intake_receive(inbound: Inbound) -> IntakeResult:
             ticket_changed_emit(ticket, "created" if created else "message")
             if redaction.changed:
                 redaction_notice_send(ticket, redaction.kinds)
+            if created and on_open is not None:
+                on_open(ticket)  # e.g. the acknowledgement, in this same transaction
     except IntegrityError:
         # A concurrent delivery of the same message won the unique constraint.
         if existing := _existing(inbound):

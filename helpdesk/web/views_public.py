@@ -60,7 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
             except IntakeError as error:
                 form.add_error("message", str(error))
             else:
-                request.session["last_ticket"] = result.ticket.reference
                 return redirect(
                     "helpdesk:contact-done", token=tracking_token(result.ticket.reference)
                 )
