@@ -13,7 +13,8 @@ from channels_chat import leases
 from channels_chat.models import WAITING_STATES, Conversation, ConversationState
 from helpdesk.models import Message, Queue
 from helpdesk.models.agents import Presence
-from helpdesk.permissions import is_supervisor, queue_ids_for
+from helpdesk.permissions import queue_ids_for
+from helpdesk.selectors import queues_visible
 from helpdesk.services.events import message_payload
 
 
@@ -66,10 +67,7 @@ def agent_may_work(user: Any, conversation: Conversation) -> bool:
     return queue_ids is None or conversation.queue_id in queue_ids
 
 
-def agent_queues(user: Any) -> list[Queue]:
-    if is_supervisor(user):
-        return list(Queue.objects.all())
-    return list(user.queues.all())
+agent_queues = queues_visible
 
 
 def conversations_for_agent(user: Any, *, own_only: bool = False) -> list[Conversation]:

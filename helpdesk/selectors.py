@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from helpdesk.models import Ticket
+from helpdesk.models import Queue, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.permissions import queue_ids_for
 
@@ -45,6 +45,13 @@ def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
         return datetime.fromisoformat(created), int(pk)
     except (ValueError, TypeError):
         return None
+
+
+def queues_visible(user: Any) -> list[Queue]:
+    """The queues `user` works (every queue for supervisors and admins)."""
+    queue_ids = queue_ids_for(user)
+    queues = Queue.objects.all()
+    return list(queues if queue_ids is None else queues.filter(id__in=queue_ids))
 
 
 def tickets_visible(user: Any) -> QuerySet[Ticket]:

@@ -6,22 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from helpdesk.permissions import is_agent
 from knowledgebase.models import Article, Status, Visibility
 
 
 def viewer_is_agent(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_staff or hasattr(user, "agent_profile"))
-
-
-def viewer_is_supervisor(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "agent_profile", None)
-    return profile is not None and profile.role in ("supervisor", "admin")
+    """Agents (and staff without an agent profile) also read internal articles."""
+    return is_agent(user) or bool(getattr(user, "is_authenticated", False) and user.is_staff)
 
 
 def articles_visible(user: Any) -> QuerySet[Article]:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.models import Category
-from knowledgebase.access import articles_visible, viewer_is_agent, viewer_is_supervisor
+from helpdesk.permissions import is_supervisor
+from knowledgebase.access import articles_visible, viewer_is_agent
 from knowledgebase.forms import FeedbackForm, SearchForm
 from knowledgebase.limits import rate_exceeded
 from knowledgebase.models import Article, Origin
@@ -164,6 +165,6 @@ def kb_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 def kb_figures_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (request.user.is_staff or viewer_is_supervisor(request.user)):
+    if not (request.user.is_staff or is_supervisor(request.user)):
         return render(request, "knowledgebase/forbidden.html", status=403)
     return render(request, "knowledgebase/figures.html", {"figures": kb_figures()})

@@ -82,11 +82,7 @@ def bytes_decode(data: bytes, declared: str | None = None) -> str:
     if not data:
         return ""
     charset = charset_normalize(declared)
-    if (
-        data.isascii()
-        and charset not in _NOT_OVERRIDABLE
-        and charset not in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}
-    ):
+    if data.isascii() and charset not in _NOT_OVERRIDABLE:
         return data.decode("ascii")
     if charset not in _NOT_OVERRIDABLE:
         as_utf8 = _utf8_strict(data)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from helpdesk.models import DeliveryStatus, Message
-from helpdesk.references import tracking_token
+from helpdesk.services.acknowledgements import tracking_url
 from mailin.composing import OutgoingEmail, email_build
 
 log = logging.getLogger(__name__)
@@ -26,10 +26,6 @@ MAX_BACKOFF = timedelta(minutes=30)
 
 def message_id_new(reference: str) -> str:
     return f"<{reference}.{secrets.token_hex(8)}@{settings.HELPDESK_EMAIL_DOMAIN}>"
-
-
-def tracking_url(reference: str) -> str:
-    return f"{settings.SITE_URL}/seguimiento/{tracking_token(reference)}/"
 
 
 def email_enqueue(message: Message) -> None:
@@ -69,7 +65,7 @@ def email_compose(message: Message) -> EmailMultiAlternatives:
             to=ticket.contact.email,
             from_email=settings.DEFAULT_FROM_EMAIL,
             message_id=message.email_message_id or message_id_new(ticket.reference),
-            tracking_url=tracking_url(ticket.reference),
+            tracking_url=tracking_url(ticket),
             thread_ids=_thread_ids(message),
             automatic=message.automatic,
             files=files,

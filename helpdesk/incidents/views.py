@@ -17,7 +17,7 @@ from helpdesk.incidents.models import Incident
 from helpdesk.incidents.selectors import status_payload
 from helpdesk.incidents.services import IncidentError, incident_link
 from helpdesk.models import Ticket
-from helpdesk.permissions import can_work_ticket, is_agent
+from helpdesk.permissions import can_work_ticket
 
 
 @require_GET
@@ -31,8 +31,8 @@ def status(request: HttpRequest) -> JsonResponse:
 @require_POST
 def ticket_incident(request: HttpRequest, reference: str) -> HttpResponse:
     """POST {"incident": ID} links, {"incident": null} unlinks (form or JSON body)."""
-    ticket = get_object_or_404(Ticket.objects.select_related("queue"), reference=reference)
-    if not is_agent(request.user) or not can_work_ticket(request.user, ticket):
+    ticket = get_object_or_404(Ticket, reference=reference)
+    if not can_work_ticket(request.user, ticket):
         return JsonResponse({"error": "forbidden"}, status=403)
     if request.content_type == "application/json":
         try:

@@ -191,7 +191,7 @@ def intake_receive(
                 email_references=inbound.email_references,
             )
             ticket.last_customer_message_at = now
-            update = ["last_customer_message_at", "last_seq", "updated_at"]
+            update = ["last_customer_message_at", "updated_at"]  # last_seq: written by seq_next
             if not created and ticket.status in (Status.WAITING, Status.RESOLVED):
                 old = ticket.status
                 ticket.status = Status.OPEN

@@ -75,7 +75,7 @@ def ticket_reply(
             client_id=client_id,
             **delivery_prefill(ticket, internal=internal),
         )
-        update = ["last_seq", "updated_at"]
+        update: list[str] = []  # seq_next already wrote last_seq and updated_at
         if not internal:
             ticket.last_agent_message_at = now
             update.append("last_agent_message_at")
@@ -111,7 +111,8 @@ def ticket_reply(
         ticket_event_record(
             ticket, "note_added" if internal else "replied", actor=author, data={"seq": message.seq}
         )
-        ticket.save(update_fields=update)
+        if update:
+            ticket.save(update_fields=[*update, "updated_at"])
         if not internal:
             sla.sla_agent_replied(ticket, message, now=now)
         if new_status != old_status:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from helpdesk.models import Message, Priority, SlaState, Status, Ticket
+from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.sla import state
 from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
 
@@ -230,7 +231,7 @@ def sla_policy_changed(policy: SlaPolicy, *, now: datetime) -> int:
     clocks = (
         TicketClock.objects.select_for_update(of=("self",))
         .select_related("ticket")
-        .filter(policy=policy, ticket__status__in=(Status.NEW, Status.OPEN, Status.WAITING))
+        .filter(policy=policy, ticket__status__in=OPEN_STATUSES)
     )
     for clock in clocks.iterator(chunk_size=500):
         before = {n: (t.get("due"), t.get("minutes")) for n, t in clock.targets.items()}

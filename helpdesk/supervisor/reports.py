@@ -50,21 +50,32 @@ def _minutes(later: datetime | None, earlier: datetime | None) -> str:
     return f"{(later - earlier).total_seconds() / 60:.1f}"
 
 
-def tickets_queryset(filters: ReportFilters) -> QuerySet[Ticket]:
-    qs = Ticket.objects.all()
+def _filtered(
+    qs: QuerySet, filters: ReportFilters, *, at: str, ticket: str, policy: str
+) -> QuerySet:
+    """The filters every report shares; `at` is the date field, `ticket` the path to the
+    ticket ("" or "ticket__"), `policy` the policy field."""
     start, end = filters.bounds()
+    conditions: dict[str, Any] = {}
     if start:
-        qs = qs.filter(created_at__gte=start)
+        conditions[f"{at}__gte"] = start
     if end:
-        qs = qs.filter(created_at__lt=end)
+        conditions[f"{at}__lt"] = end
     if filters.queue:
-        qs = qs.filter(queue__slug=filters.queue)
+        conditions[f"{ticket}queue__slug"] = filters.queue
     if filters.agent:
-        qs = qs.filter(assignee__username=filters.agent)
+        conditions[f"{ticket}assignee__username"] = filters.agent
     if filters.channel:
-        qs = qs.filter(channel=filters.channel)
+        conditions[f"{ticket}channel"] = filters.channel
     if filters.policy:
-        qs = qs.filter(sla_policy_id=filters.policy)
+        conditions[policy] = filters.policy
+    return qs.filter(**conditions)
+
+
+def tickets_queryset(filters: ReportFilters) -> QuerySet[Ticket]:
+    qs = _filtered(
+        Ticket.objects.all(), filters, at="created_at", ticket="", policy="sla_policy_id"
+    )
     if filters.sla_state:
         qs = qs.filter(sla_state=filters.sla_state)
     if filters.open_only:
@@ -152,21 +163,9 @@ SLA_EVENT_HEADER = [
 
 
 def _events(filters: ReportFilters) -> QuerySet[SlaClockEvent]:
-    qs = SlaClockEvent.objects.all()
-    start, end = filters.bounds()
-    if start:
-        qs = qs.filter(at__gte=start)
-    if end:
-        qs = qs.filter(at__lt=end)
-    if filters.queue:
-        qs = qs.filter(ticket__queue__slug=filters.queue)
-    if filters.agent:
-        qs = qs.filter(ticket__assignee__username=filters.agent)
-    if filters.channel:
-        qs = qs.filter(ticket__channel=filters.channel)
-    if filters.policy:
-        qs = qs.filter(policy_id=filters.policy)
-    return qs
+    return _filtered(
+        SlaClockEvent.objects.all(), filters, at="at", ticket="ticket__", policy="policy_id"
+    )
 
 
 def compliance_rows(filters: ReportFilters) -> Iterator[list[Any]]:

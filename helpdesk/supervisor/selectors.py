@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -186,8 +186,3 @@ def dashboard_snapshot(now: datetime | None = None) -> dict[str, Any]:
         "latest": latest_tickets(),
         "first_response_today": first_responses_today(now),
     }
-
-
-def days_back(now: datetime, days: int) -> list[datetime]:
-    start = today_start(now) - timedelta(days=days - 1)
-    return [start + timedelta(days=i) for i in range(days)]

@@ -34,11 +34,7 @@ def agent_team_set(user: Any, *, capacity: int, queue_slugs: Iterable[str], acto
         profile = AgentProfile.objects.select_for_update().get(user=user)
         profile.chat_capacity = capacity
         profile.save(update_fields=["chat_capacity"])
-        for queue in Queue.objects.all():
-            if queue in queues:
-                queue.members.add(user)
-            else:
-                queue.members.remove(user)
+        user.queues.set(queues)
         data = {
             "agent": user.pk,
             "capacity": capacity,

@@ -136,6 +136,7 @@ def report_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 def team(request: HttpRequest) -> HttpResponse:
     profiles = (
         AgentProfile.objects.select_related("user")
+        .prefetch_related("user__queues")
         .filter(user__is_active=True)
         .order_by("user__username")
     )

@@ -8,15 +8,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
-from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
-from helpdesk.selectors import TicketFilters, ticket_page, ticket_timeline
+from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor
+from helpdesk.selectors import TicketFilters, queues_visible, ticket_page, ticket_timeline
 from helpdesk.services.replies import ReplyError, ticket_reply
 from helpdesk.services.tickets import (
     TicketChangeError,
@@ -50,12 +50,6 @@ def _ticket_for(request: HttpRequest, reference: str) -> Ticket:
     return ticket
 
 
-def _visible_queues(user: Any) -> list[Queue]:
-    queue_ids = queue_ids_for(user)
-    queues = Queue.objects.all()
-    return list(queues if queue_ids is None else queues.filter(id__in=queue_ids))
-
-
 @agent_required
 def agent_home(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -76,7 +70,7 @@ def agent_home(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "queues": _visible_queues(request.user),
+            "queues": queues_visible(request.user),
             "statuses": Status.choices,
             "query": query.urlencode(),
         },
@@ -127,10 +121,8 @@ def agent_reply(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except (ReplyError, TicketChangeError) as error:
         messages.error(request, str(error))
-    except Exception as error:  # ValidationError from files
-        if error.__class__.__name__ != "ValidationError":
-            raise
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:  # from the attachments
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,

@@ -16,7 +16,6 @@ from tests.conftest import require_service
 from tests.servers import free_port, wait_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-FIXTURES = Path("/work/shared/fixtures/mail")
 
 DOVECOT_CONF = """protocols = imap
 listen = 127.0.0.1
