@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
+import itertools
 import logging
 import os
 import threading
@@ -23,19 +25,36 @@ log = logging.getLogger(__name__)
 Envelope = tuple[tuple[str, ...], dict[str, Any]]
 
 
+def coalesce(batch: Iterable[Envelope]) -> list[tuple[str, dict[str, Any]]]:
+    """One channel-layer message per group for a run of events, each group's events in order.
+
+    A committed change usually emits several events to the same groups (`message.added` and
+    `ticket.changed`, an acknowledgement after the first message): sending them as one
+    `hd.batch` message per group divides the Redis round trips. A group with a single event
+    gets it as a plain `hd.event`.
+    """
+    per_group: dict[str, list[dict[str, Any]]] = {}
+    for groups, payload in batch:
+        for group in groups:
+            per_group.setdefault(group, []).append(payload)
+    return [
+        (group, events[0] if len(events) == 1 else {"type": "hd.batch", "events": events})
+        for group, events in per_group.items()
+    ]
+
+
 async def _send_all(batch: list[Envelope]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    for groups, payload in batch:
-        # One event goes to all its groups at once; events stay in order (the next one starts
-        # only when this one reached every group).
-        results = await asyncio.gather(
-            *(layer.group_send(group, payload) for group in groups), return_exceptions=True
-        )
-        for group, result in zip(groups, results, strict=True):
-            if isinstance(result, BaseException):  # never undo a committed change
-                log.error("realtime send to %s failed: %r", group, result)
+    messages = coalesce(batch)
+    results = await asyncio.gather(
+        *(layer.group_send(group, message) for group, message in messages),
+        return_exceptions=True,
+    )
+    for (group, _message), result in zip(messages, results, strict=True):
+        if isinstance(result, BaseException):  # never undo a committed change
+            log.error("realtime send to %s failed: %r", group, result)
 
 
 class _Sender:
@@ -44,30 +63,46 @@ class _Sender:
     Calling `async_to_sync` from plain sync code starts a new loop each time, and channels-redis
     keeps its connections per loop: every event would open a new connection. One long-lived
     loop keeps them pooled, and a queue lets the committing thread go on without waiting for
-    Redis while events still leave in commit order. At exit the queue is drained (bounded).
-    The in-memory layer must be used from the server's own loop, so it keeps `async_to_sync`.
+    Redis while events still leave in commit order. Whatever queued up while the previous send
+    was in flight leaves together, coalesced per group (`coalesce`): under load the number of
+    Redis messages grows with the number of busy groups, not with the number of events.
+    At exit the queue is drained (bounded). The in-memory layer must be used from the server's
+    own loop, so it keeps `async_to_sync`.
     """
 
     _lock = threading.Lock()
     _loop: asyncio.AbstractEventLoop | None = None
-    _queue: asyncio.Queue[Envelope] | None = None
+    _pending: collections.deque[Envelope] = collections.deque()
+    _wake: asyncio.Event | None = None
+    _submitted = itertools.count(1)  # next() is atomic: committing threads may be several
+    _last_submitted = 0
+    _sent = 0
+    _sent_changed = threading.Condition()
+    MAX_BATCH = 500
 
     @classmethod
-    def _start(cls) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue[Envelope]]:
+    def _start(cls) -> asyncio.AbstractEventLoop:
         with cls._lock:
-            if cls._loop is None or cls._loop.is_closed() or cls._queue is None:
+            if cls._loop is None or cls._loop.is_closed():
                 loop = asyncio.new_event_loop()
-                queue: asyncio.Queue[Envelope] = asyncio.Queue()
+                wake = asyncio.Event()
+                pending = cls._pending
 
                 async def consume() -> None:
                     while True:
-                        envelope = await queue.get()
-                        try:
-                            await _send_all([envelope])
-                        except Exception:
-                            log.exception("realtime send failed")
-                        finally:
-                            queue.task_done()
+                        await wake.wait()
+                        wake.clear()
+                        while pending:
+                            batch = []
+                            while pending and len(batch) < cls.MAX_BATCH:
+                                batch.append(pending.popleft())
+                            try:
+                                await _send_all(batch)
+                            except Exception:
+                                log.exception("realtime send failed")
+                            with cls._sent_changed:
+                                cls._sent += len(batch)
+                                cls._sent_changed.notify_all()
 
                 def run() -> None:
                     asyncio.set_event_loop(loop)
@@ -75,32 +110,41 @@ class _Sender:
                     loop.run_forever()
 
                 threading.Thread(target=run, name="realtime-sender", daemon=True).start()
-                cls._loop, cls._queue = loop, queue
+                cls._loop, cls._wake = loop, wake
                 atexit.register(cls.drain)
-            return cls._loop, cls._queue
+            return cls._loop
 
     @classmethod
     def submit(cls, envelope: Envelope) -> None:
-        loop, queue = cls._start()
-        loop.call_soon_threadsafe(queue.put_nowait, envelope)
+        loop = cls._start()
+        cls._last_submitted = next(cls._submitted)
+        cls._pending.append(envelope)
+        wake = cls._wake
+        assert wake is not None
+        if not wake.is_set():  # one wake-up per burst, not one per event
+            loop.call_soon_threadsafe(wake.set)
 
     @classmethod
     def drain(cls, timeout: float = 5.0) -> None:
         """Wait until every submitted event was sent (or `timeout` passed)."""
-        loop, queue = cls._loop, cls._queue
-        if loop is None or queue is None or loop.is_closed():
+        if cls._loop is None or cls._loop.is_closed():
             return
-        try:
-            asyncio.run_coroutine_threadsafe(queue.join(), loop).result(timeout=timeout)
-        except Exception:
-            log.warning("realtime: %s events not sent at exit", queue.qsize())
+        target = cls._last_submitted
+        with cls._sent_changed:
+            if not cls._sent_changed.wait_for(lambda: cls._sent >= target, timeout):
+                log.warning("realtime: %s events not sent in time", target - cls._sent)
 
     @classmethod
     def forget(cls) -> None:
         """In a forked child the parent's sender thread does not exist: start afresh."""
         cls._lock = threading.Lock()
         cls._loop = None
-        cls._queue = None
+        cls._wake = None
+        cls._pending = collections.deque()
+        cls._submitted = itertools.count(1)
+        cls._last_submitted = 0
+        cls._sent = 0
+        cls._sent_changed = threading.Condition()
 
 
 os.register_at_fork(after_in_child=_Sender.forget)

@@ -153,7 +153,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py's default 5 s read timeout equals channels-redis's 5 s blocking
                 # wait, which kills idle consumers; its pool of 100 raises instead of waiting

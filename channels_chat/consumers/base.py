@@ -155,6 +155,11 @@ class ChatSocket(AsyncWebsocketConsumer):
         if handler is not None:
             await handler(event["data"])
 
+    async def hd_batch(self, batch: dict[str, Any]) -> None:
+        """Several events for one group, coalesced by the sender (`helpdesk.realtime`)."""
+        for event in batch["events"]:
+            await self.hd_event(event)
+
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["sender"] == self.channel_name:
             return

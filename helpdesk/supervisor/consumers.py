@@ -65,6 +65,11 @@ class SupervisorConsumer(AsyncJsonWebsocketConsumer):
         self.pending = None
         await self.send_snapshot()
 
+    async def hd_batch(self, batch: dict[str, Any]) -> None:
+        """Several events coalesced by the sender (`helpdesk.realtime`), in order."""
+        for message in batch["events"]:
+            await self.hd_event(message)
+
     async def hd_event(self, message: dict[str, Any]) -> None:
         event = message.get("event", "")
         await self.send_json({"type": "event", "event": event, "data": message.get("data")})
