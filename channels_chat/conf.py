@@ -24,6 +24,8 @@ DEFAULTS: dict[str, float] = {
     "TICK_SECONDS": 3,
     # Socket leases (presence across processes) expire unless refreshed.
     "LEASE_SECONDS": 60,
+    # How often each process probes the channel layer's Redis for a restart or an outage.
+    "WATCH_SECONDS": 1,
     # A resume token works this many hours after the chat ended (and never after MAX_AGE days).
     "RESUME_GRACE_HOURS": 24,
     "RESUME_MAX_AGE_DAYS": 30,

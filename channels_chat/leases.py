@@ -65,6 +65,37 @@ def lease_open(key: str, channel: str) -> None:
     )
 
 
+def leases_refresh(held: Iterable[tuple[str, str]]) -> None:
+    """Refresh many (key, channel) leases at once: one Redis pipeline, or one UPDATE.
+
+    The heartbeat's batch for all the sockets of a process; a lease that is gone (its row
+    deleted) is opened again.
+    """
+    held = list(held)
+    ttl = chat_setting("LEASE_SECONDS")
+    client = _redis()
+    if client is not None:
+        expiry = time.time() + ttl
+        try:
+            pipe = client.pipeline(transaction=False)
+            for key, channel in held:
+                pipe.zadd(PREFIX + key, {channel: expiry})
+            for key in {key for key, _ in held}:
+                pipe.expire(PREFIX + key, int(ttl * 2) + 1)
+            pipe.execute()
+        except Exception:
+            log.warning("leases_refresh of %s leases failed", len(held), exc_info=True)
+        return
+    from channels_chat.models import SocketLease
+
+    channels = [channel for _, channel in held]
+    expires_at = timezone.now() + timedelta(seconds=ttl)
+    updated = SocketLease.objects.filter(channel__in=channels).update(expires_at=expires_at)
+    if updated < len(set(channels)):
+        for key, channel in held:
+            lease_open(key, channel)
+
+
 def lease_close(key: str, channel: str) -> None:
     client = _redis()
     if client is not None:

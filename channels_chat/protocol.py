@@ -21,6 +21,8 @@ from channels_chat.frames import (
 
 __all__ = [
     "AGENT_FRAMES",
+    "CLOSE_RECONNECT",
+    "CLOSE_UNAUTHENTICATED",
     "CUSTOMER_FRAMES",
     "CUSTOMER_SERVER_TYPES",
     "ERROR_CODES",
@@ -34,6 +36,13 @@ __all__ = [
     "server_frame_problems",
     "typeddict_problems",
 ]
+
+# --- Close codes (the websocket server accepts only 1000 and 3000-4999) -------------------------
+
+# Not signed in: reconnecting will not help.
+CLOSE_UNAUTHENTICATED = 4401
+# The server lost its channel layer (Redis restarted or unreachable): reconnect and resume.
+CLOSE_RECONNECT = 4012
 
 # --- Error codes -------------------------------------------------------------------------------
 

@@ -15,7 +15,12 @@ from django.utils import timezone
 from channels_chat import groups, leases
 from channels_chat.consumers.base import ChatSocket, db
 from channels_chat.models import Conversation, ConversationState
-from channels_chat.protocol import AGENT_FRAMES, ProtocolError, message_frame
+from channels_chat.protocol import (
+    AGENT_FRAMES,
+    CLOSE_UNAUTHENTICATED,
+    ProtocolError,
+    message_frame,
+)
 from channels_chat.selectors import (
     agent_display,
     agent_load,
@@ -77,7 +82,7 @@ class AgentConsumer(ChatSocket):
         start = await db(_agent_start)(self.user) if self.user is not None else {}
         if not start:
             await self.send_frame(ProtocolError("unauthenticated").frame())
-            await self.close(code=4401)
+            await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.supervisor = start["supervisor"]
         self.name = start["name"]

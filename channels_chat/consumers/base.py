@@ -1,11 +1,12 @@
-"""What both chat sockets share: parsing, flood control, error frames, leases, dedupe."""
+"""What both chat sockets share: parsing, flood control, error frames, leases, dedupe.
+
+Leases are refreshed, and sockets closed on a Redis restart, by `channels_chat.heartbeat`."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import random
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from channels_chat import leases
 from channels_chat.conf import chat_int, chat_setting
+from channels_chat.heartbeat import heartbeat
 from channels_chat.protocol import ProtocolError, client_frame_parse, server_frame_problems
 from channels_chat.throttle import TokenBucket
 
@@ -57,8 +59,11 @@ class ChatSocket(AsyncWebsocketConsumer):
         # Per conversation: when the newest change this socket acted on was written.
         self.known_at: dict[int, str] = {}
         await self.accept()
+        # Leases refreshed, and the socket closed when the channel layer's Redis restarts.
+        heartbeat.register(self)
 
     async def disconnect(self, code: int) -> None:
+        heartbeat.unregister(self)
         for task in self.tasks:
             task.cancel()
         keys = list(self.lease_keys)
@@ -90,34 +95,9 @@ class ChatSocket(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def lease(self, key: str) -> None:
+        """Count this socket under `key` (presence); the process heartbeat keeps it fresh."""
         self.lease_keys.add(key)
         await db(leases.lease_open)(key, self.channel_name)
-        if not any(task.get_name() == "lease" for task in self.tasks):
-            self.tasks.append(asyncio.create_task(self._keep_alive(), name="lease"))
-
-    async def _keep_alive(self) -> None:
-        """Refresh leases and re-assert group membership (a restarted Redis forgets both).
-
-        Jittered so that sockets opened together do not refresh together; one failure may be
-        a passing overload, two in a row close the socket so that the client reconnects.
-        """
-        period = max(chat_setting("LEASE_SECONDS") / 3, 0.5)
-        failures = 0
-        while True:
-            delay = period if failures == 0 else min(period, 1.0)
-            await asyncio.sleep(delay * random.uniform(0.7, 1.0))
-            try:
-                for key in list(self.lease_keys):
-                    await db(leases.lease_open)(key, self.channel_name)
-                for group in list(self.joined):
-                    await self.channel_layer.group_add(group, self.channel_name)
-                failures = 0
-            except Exception:
-                failures += 1
-                log.warning("keep-alive failed (%s)", failures, exc_info=True)
-                if failures >= 2:
-                    await self.close(code=1011)
-                    return
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         raw = text_data if text_data is not None else bytes_data

@@ -14,7 +14,12 @@ from channels_chat import groups, leases
 from channels_chat.conf import chat_setting
 from channels_chat.consumers.base import ChatSocket, db
 from channels_chat.models import WAITING_STATES, Conversation
-from channels_chat.protocol import CUSTOMER_FRAMES, ProtocolError, message_frame
+from channels_chat.protocol import (
+    CLOSE_RECONNECT,
+    CUSTOMER_FRAMES,
+    ProtocolError,
+    message_frame,
+)
 from channels_chat.selectors import agent_display, messages_after, queue_position
 from channels_chat.services.conversations import (
     chat_message_receive,
@@ -64,7 +69,7 @@ class CustomerConsumer(ChatSocket):
             # The channel layer is down (Redis restarting): closing makes the client reconnect
             # (and resume, when it has its token) once Redis is back.
             log.warning("joining the conversation failed; closing", exc_info=True)
-            await self.close(code=1011)
+            await self.close(code=CLOSE_RECONNECT)
             return
         conversation, state = await db(_welcome_state)(conversation.pk)
         await self.send_frame(
