@@ -1,4 +1,4 @@
-"""Open-socket counts per key (`agent:<id>`, `conv:<id>`), shared by every daphne process.
+"""Open-socket counts per key (`agent:<id>`, `customer:<ticket id>`), shared by every process.
 
 Redis sorted sets (member = channel name, score = expiry) when REDIS_URL is set, the
 SocketLease table otherwise. Leases expire, so the sockets of a killed process stop counting.
@@ -26,8 +26,10 @@ def agent_key(user_id: int) -> str:
     return f"agent:{user_id}"
 
 
-def conversation_key(conversation_id: int) -> str:
-    return f"conv:{conversation_id}"
+def customer_key(ticket_id: int) -> str:
+    """The customer's chat sockets on a ticket: by ticket, so that delivering a reply (which
+    knows only its ticket) asks Redis alone, with no conversation lookup."""
+    return f"customer:{ticket_id}"
 
 
 @lru_cache(maxsize=4)

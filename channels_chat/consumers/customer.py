@@ -13,7 +13,7 @@ from typing import Any
 from channels_chat import groups, leases
 from channels_chat.conf import chat_setting
 from channels_chat.consumers.base import ChatSocket, db
-from channels_chat.models import WAITING_STATES, Conversation
+from channels_chat.models import WAITING_STATES, Conversation, ConversationState
 from channels_chat.protocol import (
     CLOSE_RECONNECT,
     CUSTOMER_FRAMES,
@@ -22,6 +22,7 @@ from channels_chat.protocol import (
 )
 from channels_chat.selectors import agent_display, messages_after, queue_position
 from channels_chat.services.conversations import (
+    CustomerSide,
     chat_message_receive,
     conversation_close,
     conversation_open,
@@ -51,6 +52,8 @@ class CustomerConsumer(ChatSocket):
     async def connect(self) -> None:
         self.conversation_id: int | None = None
         self.ticket_id: int | None = None
+        self.side: CustomerSide | None = None
+        self.ended = False  # the chat ended (welcome state or the `ended` notice)
         self.cursor = 0
         self.customer_name = ""
         await super().connect()
@@ -59,12 +62,13 @@ class CustomerConsumer(ChatSocket):
         self.conversation_id = conversation.pk
         self.ticket_id = conversation.ticket_id
         self.customer_name = conversation.customer_name
+        self.side = CustomerSide.of(conversation)
         try:
             # Join before reading, so nothing committed in between is missed; the cursor drops
             # what the replay already sent.
             await self.join(groups.ticket_public_group(conversation.ticket_id))
             await self.join(groups.conversation_group(conversation.pk))
-            await self.lease(leases.conversation_key(conversation.pk))
+            await self.lease(leases.customer_key(conversation.ticket_id))
         except Exception:
             # The channel layer is down (Redis restarting): closing makes the client reconnect
             # (and resume, when it has its token) once Redis is back.
@@ -72,6 +76,7 @@ class CustomerConsumer(ChatSocket):
             await self.close(code=CLOSE_RECONNECT)
             return
         conversation, state = await db(_welcome_state)(conversation.pk)
+        self.ended = conversation.state == ConversationState.ENDED
         await self.send_frame(
             {
                 "type": "welcome",
@@ -109,10 +114,10 @@ class CustomerConsumer(ChatSocket):
         await self._start(opened.conversation, opened.resume, 0)
 
     async def on_message(self, frame: dict[str, Any]) -> None:
-        if self.conversation_id is None:
+        if self.side is None:
             raise ProtocolError("not_started", client_id=frame["id"])
         stored = await db(chat_message_receive)(
-            self.conversation_id, client_id=frame["id"], text=frame["text"]
+            self.side, client_id=frame["id"], text=frame["text"], ended=self.ended
         )
         await self.send_frame(
             {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}
@@ -133,6 +138,7 @@ class CustomerConsumer(ChatSocket):
         if self.conversation_id is None:
             raise ProtocolError("not_started")
         await db(conversation_close)(self.conversation_id, by="customer")
+        self.ended = True
 
     # --- live events ---------------------------------------------------------------------
 
@@ -188,6 +194,7 @@ class CustomerConsumer(ChatSocket):
                 {"type": "offline", "conversation": conversation, "email": bool(summary["email"])}
             )
         elif change == "ended":
+            self.ended = True
             await self.send_frame(
                 {
                     "type": "closed",

@@ -23,11 +23,11 @@ from channels_chat.protocol import (
     ProtocolError,
     client_id_store,
 )
-from channels_chat.selectors import agent_may_work, token_hash
+from channels_chat.selectors import AgentTurn, agent_may_work, agent_turn_read, token_hash
 from channels_chat.services.assignment import conversation_offer, queue_offer_waiting
 from channels_chat.services.notices import conversation_emit
 from helpdesk.models import Message, Queue, Status, Ticket
-from helpdesk.permissions import queue_ids_for
+from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.services.intake import Inbound, IntakeError, intake_receive
 from helpdesk.services.replies import ReplyError, ticket_reply
 from helpdesk.services.tickets import ticket_status_set
@@ -110,36 +110,74 @@ class Stored:
     duplicate: bool
 
 
-def chat_message_receive(conversation_id: int, *, client_id: str, text: str) -> Stored:
-    """A customer's chat turn: stored (redacted, deduped by client id) before it is acked."""
-    row = (
-        Conversation.objects.filter(pk=conversation_id)
-        .values("ticket_id", "state", "customer_name", "customer_email", "language")
+@dataclass(frozen=True)
+class CustomerSide:
+    """What a customer's socket knows of its conversation, so a turn needs no lookup."""
+
+    conversation_id: int
+    ticket_id: int
+    name: str
+    email: str
+    language: str
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> CustomerSide:
+        return cls(
+            conversation.pk,
+            conversation.ticket_id,
+            conversation.customer_name,
+            conversation.customer_email,
+            conversation.language,
+        )
+
+
+def _stored_again(ticket_id: int, stored_id: str) -> Stored | None:
+    """The ack of a turn stored before (a retry), if there was one."""
+    seq = (
+        Message.objects.filter(ticket_id=ticket_id, client_id=stored_id)
+        .values_list("seq", flat=True)
         .first()
     )
-    if row is None:
-        raise ProtocolError("not_found")
+    return None if seq is None else Stored(seq, True)
+
+
+def chat_message_receive(
+    customer: CustomerSide, *, client_id: str, text: str, ended: bool = False
+) -> Stored:
+    """A customer's chat turn: stored (redacted, deduped by client id) before it is acked.
+
+    `ended` is the socket's knowledge that the chat ended (from the `ended` notice): then only
+    a retry of a turn stored earlier is acked. A turn racing the close by a few milliseconds is
+    stored like any customer message on the ticket (intake reopens it when it was resolved).
+    """
     stored_id = client_id_store(CUSTOMER_ID_PREFIX, client_id)
-    if row["state"] == ConversationState.ENDED:
-        existing = Message.objects.filter(ticket_id=row["ticket_id"], client_id=stored_id).first()
-        if existing is not None:
-            return Stored(existing.seq, True)
+    if ended:
+        if again := _stored_again(customer.ticket_id, stored_id):
+            return again
         raise ProtocolError("conversation_ended", client_id=client_id)
     try:
         result = intake_receive(
             Inbound(
                 channel="chat",
-                ticket_id=row["ticket_id"],
+                ticket_id=customer.ticket_id,
                 client_id=stored_id,
                 text=text,
-                name=row["customer_name"],
-                email=row["customer_email"],
-                language=row["language"],
+                name=customer.name,
+                email=customer.email,
+                language=customer.language,
             )
         )
     except IntakeError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
     return Stored(result.message.seq, result.duplicate)
+
+
+def _reply_status(turn: AgentTurn, internal: bool) -> str | None:
+    """A live chat stays open while the agent writes: no flip to "waiting on customer" (and
+    back on the customer's next line) per turn, with its audit event and SLA pause. Outside
+    an active chat the reply service decides as for any channel."""
+    live = turn.state == ConversationState.ACTIVE and turn.ticket_status in OPEN_STATUSES
+    return Status.OPEN if live and not internal else None
 
 
 def chat_reply_send(
@@ -148,42 +186,40 @@ def chat_reply_send(
     """An agent's chat turn through `ticket_reply` (idempotent on the client id).
 
     Public turns need the conversation active with this agent (or a supervisor); internal
-    notes need only a queue the agent belongs to.
+    notes need only a queue the agent belongs to. A public turn in an active chat keeps the
+    ticket open (`_reply_status`).
     """
-    row = (
-        Conversation.objects.filter(pk=conversation_id)
-        .values("ticket_id", "queue_id", "state", "agent_id")
-        .first()
-    )
-    if row is None:
+    turn = agent_turn_read(conversation_id, agent)
+    if turn is None:
         raise ProtocolError("not_found", client_id=client_id)
-    queue_ids = queue_ids_for(agent)
-    if queue_ids is not None and row["queue_id"] not in queue_ids:
+    if not turn.may_work:
         raise ProtocolError("forbidden", client_id=client_id)
     stored_id = client_id_store(AGENT_ID_PREFIX, client_id)
     if not internal:
         refusal: ProtocolError | None = None
-        if row["state"] == ConversationState.ENDED:
+        if turn.state == ConversationState.ENDED:
             refusal = ProtocolError("conversation_ended", client_id=client_id)
-        elif row["agent_id"] != agent.pk and queue_ids is not None:
-            code = "not_waiting" if row["state"] in WAITING_STATES else "forbidden"
+        elif turn.agent_id != agent.pk and not turn.works_all:
+            code = "not_waiting" if turn.state in WAITING_STATES else "forbidden"
             refusal = ProtocolError(
                 code, _("Acepta la conversación antes de escribir."), client_id=client_id
             )
         if refusal is not None:
             # A retry of a turn stored before the chat ended or moved still gets its ack.
-            existing = Message.objects.filter(
-                ticket_id=row["ticket_id"], client_id=stored_id
-            ).first()
-            if existing is None:
-                raise refusal
-            return Stored(existing.seq, True)
+            if again := _stored_again(turn.ticket_id, stored_id):
+                return again
+            raise refusal
     # ticket_reply locks and re-reads the ticket; a deferred instance is all it needs here.
-    ticket = Ticket.from_db("default", ["id"], [row["ticket_id"]])
+    ticket = Ticket.from_db("default", ["id"], [turn.ticket_id])
     started = timezone.now()
     try:
         message = ticket_reply(
-            ticket, author=agent, text=text, internal=internal, client_id=stored_id
+            ticket,
+            author=agent,
+            text=text,
+            internal=internal,
+            client_id=stored_id,
+            status=_reply_status(turn, internal),
         )
     except ReplyError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
@@ -191,9 +227,18 @@ def chat_reply_send(
     return Stored(message.seq, message.created_at < started)
 
 
+def _answered_last(ticket: Ticket) -> bool:
+    answered = ticket.last_agent_message_at
+    asked = ticket.last_customer_message_at
+    if ticket.status != Status.OPEN or answered is None:
+        return False
+    return asked is None or answered >= asked
+
+
 def conversation_close(conversation_id: int, *, by: str, agent: Any = None) -> Conversation:
     """End a chat (idempotent). An agent's close resolves the ticket; a customer's leave keeps
-    it open for follow-up. Frees the agent's capacity and offers waiting chats.
+    it open for follow-up, waiting on the customer when an agent answered their last line.
+    Frees the agent's capacity and offers waiting chats.
     """
     with transaction.atomic():
         conversation = (
@@ -214,12 +259,13 @@ def conversation_close(conversation_id: int, *, by: str, agent: Any = None) -> C
         conversation.ended_by = by
         conversation.offered_to = None
         conversation.save(update_fields=["state", "ended_at", "ended_by", "offered_to"])
-        if agent is not None and conversation.ticket.status in (
-            Status.NEW,
-            Status.OPEN,
-            Status.WAITING,
-        ):
-            ticket_status_set(conversation.ticket, status=Status.RESOLVED, actor=agent)
+        ticket = conversation.ticket
+        if agent is not None and ticket.status in OPEN_STATUSES:
+            ticket_status_set(ticket, status=Status.RESOLVED, actor=agent)
+        elif agent is None and _answered_last(ticket):
+            # Agent turns kept the live chat open; once it is over, an answered ticket waits
+            # on the customer (and its SLA clock pauses) as after any other reply.
+            ticket_status_set(ticket, status=Status.WAITING, actor=None)
         conversation_emit(conversation, "ended", by=by)
         if previous_agent is not None:
             queue_offer_waiting(previous_agent)
