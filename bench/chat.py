@@ -7,7 +7,8 @@ For the chat path and, in the same run, a bare Channels relay (no storage, no va
 - a light phase before both (50 pairs, 20 messages/s): latency of an unsaturated system.
 
 Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (10),
-CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15).
+CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15), CHAT_BENCH_DB (the scratch
+database's name, bench_chat: two runs at once need different names).
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 
@@ -111,6 +112,7 @@ class Run:
     def __init__(self) -> None:
         self.sent: dict[str, tuple[float, Side]] = {}
         self.latencies: list[float] = []
+        self.delivered_at: list[float] = []
         self.count = 0
         self.on_delivery: dict[str, asyncio.Future] = {}
 
@@ -118,7 +120,9 @@ class Run:
         entry = self.sent.get(client_id)
         if entry is None or entry[1] is receiver:  # the sender's own echo
             return
-        self.latencies.append(time.perf_counter() - entry[0])
+        now = time.perf_counter()
+        self.latencies.append(now - entry[0])
+        self.delivered_at.append(now)
         self.count += 1
         del self.sent[client_id]
         future = self.on_delivery.pop(client_id, None)
@@ -203,35 +207,47 @@ def frame_for(kind: str, client_id: str, conversation: int) -> str:
 async def paced(
     pairs: list[tuple[Side, Side, int]], run: Run, rate: float, seconds: float, prefix: str = "p"
 ) -> dict[str, Any]:
-    """`rate` messages/s in total, alternating direction per pair, for `seconds`."""
+    """`rate` messages/s in total, alternating direction per pair, for `seconds`.
+
+    Each pair sends every `len(pairs) / rate` seconds from a random offset, so `rate * seconds`
+    messages are scheduled within the window. Offered and delivered rates are counted in that
+    window (`seconds`), not in the time the loops took to notice it was over.
+    """
     interval = len(pairs) / rate
     started = time.perf_counter()
+    window_end = started + seconds
+    late_sends: list[float] = []
 
     async def pair_loop(index: int, customer: Side, agent: Side, conversation: int) -> None:
-        await asyncio.sleep(random.uniform(0, interval))
+        due = started + random.uniform(0, interval)
         n = 0
-        while time.perf_counter() - started < seconds:
+        while due < window_end:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
             sender, kind = (customer, "customer") if n % 2 == 0 else (agent, "agent")
             client_id = f"{prefix}{index}-{n}"
-            run.sent[client_id] = (time.perf_counter(), sender)
+            now = time.perf_counter()
+            late_sends.append(now - due)
+            run.sent[client_id] = (now, sender)
             await sender.ws.send(frame_for(kind, client_id, conversation))
             n += 1
-            await asyncio.sleep(interval)
+            due += interval  # on schedule: a late send does not push the next one back
 
     await asyncio.gather(*(pair_loop(i, *pair) for i, pair in enumerate(pairs)))
-    sending = time.perf_counter() - started
-    in_time = run.count
+    sent = len(late_sends)
+    in_window = sum(1 for at in run.delivered_at if at <= window_end)
     # Drain: wait (bounded) for the backlog, so that late deliveries count in the latencies
     # and do not spill into the next phase.
     deadline = time.perf_counter() + DRAIN_SECONDS
     while run.sent and time.perf_counter() < deadline:
         await asyncio.sleep(0.2)
     return {
-        "sent": run.count + len(run.sent),
+        "sent": sent,
         "delivered": run.count,
         "lost_or_later_than_drain": len(run.sent),
-        "offered_per_s": round((run.count + len(run.sent)) / sending, 1),
-        "delivered_in_time_per_s": round(in_time / sending, 1),
+        "offered_per_s": round(sent / seconds, 1),
+        "delivered_in_time_per_s": round(in_window / seconds, 1),
+        # How late the client itself sent (its own event loop lagging), p99.
+        "client_send_lag_p99_ms": percentile(late_sends, 0.99),
         "p50_ms": percentile(run.latencies, 0.5),
         "p99_ms": percentile(run.latencies, 0.99),
     }
@@ -304,7 +320,7 @@ def run() -> dict[str, Any]:
         return {"error": "REDIS_URL is not set"}
     from tests.servers import Daphne
 
-    with scratch_database("bench_chat"):
+    with scratch_database(os.environ.get("CHAT_BENCH_DB", "bench_chat")):
         agents = agents_create(PAIRS)
         with Daphne(extra_env=DAPHNE_ENV) as first, Daphne(extra_env=DAPHNE_ENV) as second:
             figures = asyncio.run(measure((first.ws_url, second.ws_url), agents))

@@ -6,3 +6,10 @@ class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     label = "helpdesk"
     verbose_name = _("Mesa de ayuda")
+
+    def ready(self) -> None:
+        from helpdesk.models import Queue
+        from helpdesk.services.queues import QUEUES
+        from helpdesk.snapshots import snapshot_follows
+
+        snapshot_follows(QUEUES, Queue)

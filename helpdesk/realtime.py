@@ -93,7 +93,7 @@ class _Sender:
                         await wake.wait()
                         wake.clear()
                         while pending:
-                            batch = []
+                            batch: list[Envelope] = []
                             while pending and len(batch) < cls.MAX_BATCH:
                                 batch.append(pending.popleft())
                             try:

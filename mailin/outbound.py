@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,6 +38,22 @@ def email_enqueue(message: Message) -> None:
         message.delivery_status = DeliveryStatus.PENDING
         message.save(update_fields=["email_message_id", "delivery_status"])
     message_email_send.enqueue(message.pk)
+
+
+def emails_enqueue(messages: Sequence[Message]) -> None:
+    """`email_enqueue` for several messages created with their delivery fields (see
+    `delivery_prefill`): one job row for the lot, which the worker splits into one send job per
+    message (each with its own retries). Same transaction as the messages."""
+    ready = []
+    for message in messages:
+        if message.email_message_id and message.delivery_status == DeliveryStatus.PENDING:
+            ready.append(message.pk)
+        else:
+            email_enqueue(message)  # fields written, job enqueued
+    if len(ready) == 1:
+        message_email_send.enqueue(ready[0])
+    elif ready:
+        messages_email_fan_out.enqueue(ready)
 
 
 def _thread_ids(message: Message) -> list[str]:
@@ -78,6 +95,15 @@ def backoff(attempt: int) -> timedelta:
 
 
 MAX_ATTEMPTS = 12  # about six hours of retries with the backoff above
+
+
+@task()
+def messages_email_fan_out(message_ids: list[int]) -> int:
+    """One send job per message (enqueued together by `emails_enqueue`); returns how many."""
+    with transaction.atomic():
+        for message_id in message_ids:
+            message_email_send.enqueue(message_id)
+    return len(message_ids)
 
 
 @task()

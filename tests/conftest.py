@@ -14,9 +14,14 @@ import time
 import pytest
 from django.core.cache import cache
 
+from helpdesk.snapshots import snapshots_forget
 from tests.factories import queues_create, user_create
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Snapshots (queues, SLA policies, incidents, triage rules) check their version on every read
+# in tests, in this process and in the daphne subprocesses that inherit the environment: a
+# test that changes a policy and then talks to a server must not wait for the 1 s default.
+os.environ["SNAPSHOT_CHECK_SECONDS"] = "0"
 
 
 def require_service(what: str, reason: str) -> None:
@@ -33,6 +38,7 @@ def _clear_cache(settings):
     # A database cache table may not exist before migrate.
     with contextlib.suppress(Exception):
         cache.clear()
+    snapshots_forget()  # a rolled-back test never bumped their versions
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     yield
 

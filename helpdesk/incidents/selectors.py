@@ -6,13 +6,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk.incidents.models import GeneralMessage, Incident
+from helpdesk.snapshots import Snapshot
+
+
+def _unended_load() -> tuple[Incident, ...]:
+    return tuple(Incident.objects.filter(ended_at__isnull=True).order_by("-starts_at"))
+
+
+UNENDED = Snapshot("incidents-unended", _unended_load)
 
 
 def incidents_active() -> list[Incident]:
+    """Incidents that started and have not ended, newest first (from the process snapshot)."""
     now = timezone.now()
-    return list(
-        Incident.objects.filter(starts_at__lte=now, ended_at__isnull=True).order_by("-starts_at")
-    )
+    return [incident for incident in UNENDED.get() if incident.starts_at <= now]
 
 
 def general_active() -> GeneralMessage | None:

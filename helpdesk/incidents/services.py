@@ -94,31 +94,44 @@ def incident_declare(
     return incident
 
 
-def incident_link_new_ticket(ticket: Ticket) -> Incident | None:
-    """Link a just-opened ticket to the most severe active incident that matches it.
+def incident_for_new_ticket(*, category: str, subject: str, text: str) -> Incident | None:
+    """The most severe active incident a new ticket with this area and text belongs to.
 
-    Called by intake inside its transaction, before the SLA clock starts (so the clock starts
-    paused when the incident pauses SLAs). Records an `incident_linked` event.
+    Read from the process snapshot of unended incidents: no query. Intake calls it before the
+    ticket's INSERT, so the SLA clock starts paused when the incident pauses SLAs.
     """
-    candidates = [i for i in incidents_active() if ticket.category in (i.areas or [])]
+    candidates = [i for i in incidents_active() if category in (i.areas or [])]
     if not candidates:
         return None
-    first = ticket.messages.order_by("seq").first()
-    text = f"{ticket.subject}\n{first.text if first else ''}"
-    matching = [i for i in candidates if incident_matches(i, category=ticket.category, text=text)]
+    haystack = f"{subject}\n{text}"
+    matching = [i for i in candidates if incident_matches(i, category=category, text=haystack)]
     if not matching:
         return None
-    incident = max(matching, key=lambda i: (SEVERITY_RANK.get(i.severity, 0), i.starts_at))
+    return max(matching, key=lambda i: (SEVERITY_RANK.get(i.severity, 0), i.starts_at))
+
+
+def incident_link_new_ticket(ticket: Ticket) -> Incident | None:
+    """Link an already saved new ticket to its incident (`incident_for_new_ticket`) and record
+    the `incident_linked` event. Intake links before the INSERT instead."""
+    first = ticket.messages.order_by("seq").first()
+    incident = incident_for_new_ticket(
+        category=ticket.category, subject=ticket.subject, text=first.text if first else ""
+    )
+    if incident is None:
+        return None
     ticket.incident = incident
     Ticket.objects.filter(pk=ticket.pk).update(incident=incident)
-    ticket_event_record(
-        ticket,
-        "incident_linked",
-        field="incident",
-        new=incident.pk,
-        data={"incident": incident.pk, "by": "auto"},
-    )
+    ticket_event_record(ticket, "incident_linked", **incident_link_event(incident))
     return incident
+
+
+def incident_link_event(incident: Incident) -> dict[str, Any]:
+    """The `incident_linked` ticket event's fields for an automatic link."""
+    return {
+        "field": "incident",
+        "new": incident.pk,
+        "data": {"incident": incident.pk, "by": "auto"},
+    }
 
 
 def incident_link(ticket: Ticket, incident: Incident | None, *, actor: Any) -> Ticket:

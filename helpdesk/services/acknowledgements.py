@@ -39,8 +39,5 @@ def ticket_acknowledge(ticket: Ticket, *, locked: bool = False) -> Message | Non
 
 
 def ticket_submit(inbound: Inbound) -> IntakeResult:
-    """Web form and API: intake plus acknowledgement, committed together (all or nothing).
-
-    The acknowledgement runs inside intake's own transaction (no nested savepoint).
-    """
-    return intake_receive(inbound, on_open=lambda ticket: ticket_acknowledge(ticket, locked=True))
+    """Web form and API: intake plus acknowledgement, committed together (all or nothing)."""
+    return intake_receive(inbound, acknowledge=True)

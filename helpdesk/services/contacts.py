@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 import phonenumbers
 from django.db import connection
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from helpdesk.models import Contact
@@ -26,25 +29,53 @@ def phone_normalize(raw: str, region: str = DEFAULT_REGION) -> str:
     return "".join(ch for ch in raw if ch.isdigit() or ch == "+")[:20]
 
 
-def _contact_insert(*, name: str, email: str, phone: str, language: str) -> Contact | None:
-    """INSERT that yields to a concurrent insert of the same address (None then), in one
-    statement: no savepoint round trips on the hot intake path."""
+@dataclass(frozen=True)
+class ContactDraft:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    language: str = "es"
+
+
+def contacts_upsert(drafts: Sequence[ContactDraft]) -> dict[str, Contact]:
+    """The contacts of these email addresses by lower-cased address, in one statement.
+
+    INSERT ... ON CONFLICT on the unique lower(email) index: new addresses are created, known
+    ones keep their data and only get a missing name or phone filled in. Safe under concurrent
+    intake (the database serialises the conflict). Drafts without an address are ignored.
+    """
+    rows: dict[str, ContactDraft] = {}
+    for draft in drafts:
+        email = (draft.email or "").strip().lower()
+        if email and email not in rows:  # one row per address: the first draft wins
+            rows[email] = draft
+    if not rows:
+        return {}
     table = connection.ops.quote_name(Contact._meta.db_table)
     now = timezone.now()
+    params: list[Any] = []
+    for email, draft in rows.items():
+        name = (draft.name or "").strip()[:200]
+        params += [name, email, phone_normalize(draft.phone), draft.language or "es", now]
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (name, email, phone, language, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
-            [name, email, phone, language, now],
+            f"VALUES {values} ON CONFLICT (lower(email)) WHERE NOT (email = '') DO UPDATE SET "
+            f"name = CASE WHEN {table}.name = '' THEN excluded.name ELSE {table}.name END, "
+            f"phone = CASE WHEN {table}.phone = '' THEN excluded.phone ELSE {table}.phone END "
+            "RETURNING id, name, email, phone, language, created_at",
+            params,
         )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    contact = Contact(
-        id=row[0], name=name, email=email, phone=phone, language=language, created_at=now
-    )
-    contact._state.adding = False
-    return contact
+        found = cursor.fetchall()
+    result = {}
+    for pk, name, email, phone, language, created_at in found:
+        contact = Contact(
+            id=pk, name=name, email=email, phone=phone, language=language, created_at=created_at
+        )
+        contact._state.adding = False
+        result[email.lower()] = contact
+    return result
 
 
 def contact_find_or_create(
@@ -52,31 +83,13 @@ def contact_find_or_create(
 ) -> Contact:
     """The contact with this email (case-insensitive), created if new; fills a missing name/phone.
 
-    Safe under concurrent intake: a unique-constraint race re-reads the winner's row.
+    Safe under concurrent intake: the address goes through `contacts_upsert`.
     """
     email = (email or "").strip().lower()
     phone = phone_normalize(phone)
     name = (name or "").strip()[:200]
     if email:
-        # Lower("email") with the non-empty condition matches the partial unique index
-        # exactly; `email__iexact` (UPPER) would scan the whole table.
-        by_email = Contact.objects.annotate(email_key=Lower("email")).exclude(email="")
-        contact = by_email.filter(email_key=email).first()
-        if contact is None:
-            created = _contact_insert(name=name, email=email, phone=phone, language=language)
-            if created is not None:
-                return created
-            contact = by_email.get(email_key=email)  # a concurrent intake created it first
-        changed = []
-        if name and not contact.name:
-            contact.name = name
-            changed.append("name")
-        if phone and not contact.phone:
-            contact.phone = phone
-            changed.append("phone")
-        if changed:
-            contact.save(update_fields=changed)
-        return contact
+        return contacts_upsert([ContactDraft(name, email, phone, language)])[email]
     if phone and (by_phone := Contact.objects.filter(phone=phone, email="").first()):
         return by_phone
     return Contact.objects.create(name=name, phone=phone, language=language)

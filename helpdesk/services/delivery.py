@@ -6,6 +6,7 @@ and web-form tickets get an email (a durable job). Registered here, in one place
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from helpdesk.models import Channel, DeliveryStatus, Message, Ticket
@@ -25,6 +26,23 @@ def delivery_prefill(ticket: Ticket, *, internal: bool) -> dict[str, Any]:
         "email_message_id": message_id_new(ticket.reference),
         "delivery_status": DeliveryStatus.PENDING,
     }
+
+
+def messages_deliver(messages: Sequence[Message]) -> None:
+    """`message_deliver` for several messages at once: their emails share one enqueued job."""
+    emails = []
+    for message in messages:
+        ticket = message.ticket
+        if message.internal:
+            continue
+        if ticket.channel != Channel.CHAT and ticket.contact.email:
+            emails.append(message)
+        else:
+            message_deliver(message)
+    if emails:
+        from mailin.outbound import emails_enqueue
+
+        emails_enqueue(emails)
 
 
 def message_deliver(message: Message) -> None:

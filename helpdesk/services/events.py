@@ -9,7 +9,14 @@ from helpdesk import realtime
 from helpdesk.models import Message, Ticket, TicketEvent
 
 
-def ticket_event_record(
+def ticket_event_record(ticket: Ticket, kind: str, **fields: Any) -> TicketEvent:
+    """Record one audit event now (see `ticket_event_new` for the fields)."""
+    event = ticket_event_new(ticket, kind, **fields)
+    event.save(force_insert=True)
+    return event
+
+
+def ticket_event_new(
     ticket: Ticket,
     kind: str,
     *,
@@ -19,7 +26,8 @@ def ticket_event_record(
     new: object = "",
     data: dict | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    """An unsaved audit event (several are inserted together with `bulk_create`)."""
+    return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -62,30 +70,29 @@ def message_payload(message: Message) -> dict[str, Any]:
     }
 
 
-def ticket_groups(ticket: Ticket) -> list[str]:
-    result = [
-        groups.ticket_group(ticket.pk),
-        groups.queue_group(ticket.queue.slug),
-        groups.supervisors_group(),
-    ]
+def ticket_groups(ticket: Ticket, *, fresh: bool = False) -> list[str]:
+    """Who hears about a ticket. A `fresh` ticket (inserted by the transaction that emits) has
+    no listeners on its own groups yet: nobody could know its id before the commit."""
+    result = [] if fresh else [groups.ticket_group(ticket.pk)]
+    result += [groups.queue_group(ticket.queue.slug), groups.supervisors_group()]
     if ticket.assignee_id:
         result.append(groups.agent_group(ticket.assignee_id))
     return result
 
 
-def ticket_changed_emit(ticket: Ticket, change: str) -> None:
+def ticket_changed_emit(ticket: Ticket, change: str, *, fresh: bool = False) -> None:
     realtime.emit(
-        ticket_groups(ticket),
+        ticket_groups(ticket, fresh=fresh),
         "ticket.changed",
         {"change": change, "ticket": ticket_summary(ticket)},
     )
 
 
-def message_added_emit(message: Message) -> None:
+def message_added_emit(message: Message, *, fresh: bool = False) -> None:
     """Tell agents' screens (and, for public turns, the conversation) after commit."""
     ticket = message.ticket
-    target = ticket_groups(ticket)
-    if not message.internal:
+    target = ticket_groups(ticket, fresh=fresh)
+    if not message.internal and not fresh:
         target.append(groups.ticket_public_group(ticket.pk))
     realtime.emit(
         target,

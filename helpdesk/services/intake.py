@@ -6,29 +6,28 @@ Channel adapters (web form, API, chat consumer, mail reader) build an `Inbound` 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.incidents.services import incident_link_new_ticket
-from helpdesk.models import AuthorKind, Message, Queue, Status, Ticket
-from helpdesk.redaction import redact
-from helpdesk.references import reference_new
-from helpdesk.services.contacts import contact_find_or_create
+from helpdesk.models import AuthorKind, Message, Status, Ticket
+from helpdesk.redaction import Redaction, redact
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
     ticket_event_record,
 )
+from helpdesk.services.opening import Opening, tickets_open
 from helpdesk.services.replies import ticket_notify
-from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock
+from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock_next
 from helpdesk.sla import services as sla
-from helpdesk.triage.services import triage_decide
 
 
 @dataclass(frozen=True)
@@ -72,57 +71,35 @@ class IntakeError(ValueError):
         self.code = code
 
 
-def _existing(inbound: Inbound) -> Message | None:
+def _dedupe_key(inbound: Inbound) -> tuple | None:
     if inbound.email_message_id:
-        return (
-            Message.objects.select_related("ticket__queue")
-            .filter(email_message_id=inbound.email_message_id)
-            .first()
-        )
+        return ("email", inbound.email_message_id)
     if inbound.client_id and inbound.ticket_id:
-        return (
-            Message.objects.select_related("ticket__queue")
-            .filter(ticket_id=inbound.ticket_id, client_id=inbound.client_id)
-            .first()
-        )
+        return ("client", inbound.ticket_id, inbound.client_id)
     return None
 
 
-def _ticket_open(inbound: Inbound, text: str, now: datetime) -> Ticket:
-    contact = contact_find_or_create(
-        name=inbound.name, email=inbound.email, phone=inbound.phone, language=inbound.language
-    )
-    decision = triage_decide(text=text, subject=inbound.subject, queue_hint=inbound.queue_hint)
-    queue = Queue.objects.get(slug=decision.queue)
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
-    subject = (inbound.subject.strip() or first_line)[:250]
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                ticket = Ticket.objects.create(
-                    reference=reference_new(),
-                    subject=subject,
-                    queue=queue,
-                    category=decision.category,
-                    channel=inbound.channel,
-                    contact=contact,
-                    clarification=decision.clarification,
-                    language=inbound.language,
-                    triage_confidence=decision.confidence,
-                    triage_reasons=list(decision.reasons),
-                    needs_triage=decision.needs_review,
-                    last_seq=1,  # the opening message's seq, reserved with the row
-                    last_customer_message_at=now,
-                )
-            break
-        except IntegrityError:  # reference collision: draw again
-            continue
-    else:  # pragma: no cover - 30^6 references make five collisions in a row implausible
-        raise RuntimeError("could not allocate a ticket reference")
-    ticket_event_record(
-        ticket, "created", data={"channel": inbound.channel, "triage": decision.as_dict()}
-    )
-    return ticket
+def _existing(inbound: Inbound) -> Message | None:
+    return _existing_many([inbound]).get(_dedupe_key(inbound) or ())
+
+
+def _existing_many(inbounds: Sequence[Inbound]) -> dict[tuple, Message]:
+    """Messages already stored under the batch's dedupe keys (at most two queries)."""
+    found: dict[tuple, Message] = {}
+    message_ids = [i.email_message_id for i in inbounds if i.email_message_id]
+    if message_ids:
+        for message in Message.objects.select_related("ticket__queue").filter(
+            email_message_id__in=message_ids
+        ):
+            found[("email", message.email_message_id)] = message
+    by_client = Q()
+    for inbound in inbounds:
+        if not inbound.email_message_id and inbound.client_id and inbound.ticket_id:
+            by_client |= Q(ticket_id=inbound.ticket_id, client_id=inbound.client_id)
+    if by_client:
+        for message in Message.objects.select_related("ticket__queue").filter(by_client):
+            found[("client", message.ticket_id, message.client_id)] = message
+    return found
 
 
 _SECRET_NAMES = {
@@ -146,9 +123,7 @@ def redaction_notice_send(ticket: Ticket, kinds: Sequence[str]) -> None:
     ticket_notify(ticket, text=text, automatic=True, locked=True)
 
 
-def intake_receive(
-    inbound: Inbound, *, on_open: Callable[[Ticket], object] | None = None
-) -> IntakeResult:
+def intake_receive(inbound: Inbound, *, acknowledge: bool = False) -> IntakeResult:
     """Record one inbound customer message; open and triage a ticket when it starts one.
 
     Guarantees:
@@ -158,70 +133,115 @@ def intake_receive(
     - secrets (passwords, PINs, PUK, cards, CVV) are redacted before anything is stored, and an
       automatic notice on the customer's channel says what was hidden and why;
     - realtime events (`message.added`, `ticket.changed`) are sent only after commit;
-    - `on_open(ticket)`, when given, runs for a new ticket inside the same transaction (the
-      web form's acknowledgement), holding the ticket's row.
+    - `acknowledge`: a new ticket gets the acknowledgement (reference, tracking link) by email
+      in the same transaction, when its contact has an address.
     """
-    text = (inbound.text or "").strip()
-    if not text and not inbound.files:
-        raise IntakeError("empty", "El mensaje está vacío.")
-    if existing := _existing(inbound):
-        return IntakeResult(existing.ticket, existing, created=False, duplicate=True)
-    redaction = redact(text)
-    now = timezone.now()
+    return intake_receive_many([inbound], acknowledge=lambda _inbound: acknowledge)[0]
+
+
+def intake_receive_many(
+    inbounds: Sequence[Inbound], *, acknowledge: Callable[[Inbound], bool] | None = None
+) -> list[IntakeResult]:
+    """`intake_receive` for several messages (the mail reader's batches), results in order.
+
+    Same guarantees per message, but atomic as a whole: one transaction (or savepoint) holds
+    them all, so a caller that must isolate a bad message retries the batch one by one. New
+    tickets are opened together (`helpdesk.services.opening`); messages to existing tickets
+    go one by one (each takes its ticket's row lock). `acknowledge(inbound)` is asked only for
+    messages that really open a ticket.
+    """
+    for inbound in inbounds:
+        if not (inbound.text or "").strip() and not inbound.files:
+            raise IntakeError("empty", "El mensaje está vacío.")
+    results: list[IntakeResult | None] = [None] * len(inbounds)
+    stored = _existing_many(inbounds)
+    first_in_batch: dict[tuple, int] = {}
+    repeats: dict[int, int] = {}  # index -> index of the same message earlier in the batch
     try:
         with transaction.atomic():
-            created = inbound.ticket_id is None
-            if created:
-                ticket = _ticket_open(inbound, redaction.text, now)
-            else:
-                ticket = ticket_lock(int(inbound.ticket_id or 0))
-            message = message_append(
-                ticket,
-                first=created,
-                files=inbound.files,
-                author_kind=AuthorKind.CUSTOMER,
-                author_name=inbound.name or ticket.contact.name,
-                channel=inbound.channel,
-                text=redaction.text,
-                html="" if redaction.changed else inbound.html,
-                redacted=redaction.changed,
-                client_id=inbound.client_id,
-                email_message_id=inbound.email_message_id,
-                email_in_reply_to=inbound.email_in_reply_to[:255],
-                email_references=inbound.email_references,
-            )
-            ticket.last_customer_message_at = now
-            update = ["last_customer_message_at", "updated_at"]  # last_seq: written by seq_next
-            if not created and ticket.status in (Status.WAITING, Status.RESOLVED):
-                old = ticket.status
-                ticket.status = Status.OPEN
-                update.append("status")
-                ticket_event_record(
-                    ticket,
-                    "status_changed",
-                    field="status",
-                    old=old,
-                    new=ticket.status,
-                    data={"by": "customer_message"},
+            openings: list[tuple[int, Opening]] = []
+            now = timezone.now()
+            for index, inbound in enumerate(inbounds):
+                key = _dedupe_key(inbound)
+                if key is not None and (earlier := stored.get(key)) is not None:
+                    results[index] = IntakeResult(
+                        earlier.ticket, earlier, created=False, duplicate=True
+                    )
+                    continue
+                if key is not None and key in first_in_batch:
+                    repeats[index] = first_in_batch[key]
+                    continue
+                if key is not None:
+                    first_in_batch[key] = index
+                redaction = redact((inbound.text or "").strip())
+                if inbound.ticket_id is None:
+                    wanted = acknowledge is not None and acknowledge(inbound)
+                    openings.append(
+                        (index, Opening(inbound, redaction.text, redaction.kinds, wanted))
+                    )
+                else:
+                    results[index] = _continue(inbound, redaction, now)
+            for (index, opening), opened in zip(
+                openings, tickets_open([o for _i, o in openings], now=now), strict=True
+            ):
+                if opening.redacted:
+                    redaction_notice_send(opened.ticket, opening.redacted)
+                results[index] = IntakeResult(
+                    opened.ticket,
+                    opened.message,
+                    created=True,
+                    duplicate=False,
+                    redacted=opening.redacted,
                 )
-            if redaction.changed:
-                ticket_event_record(ticket, "secrets_redacted", data={"kinds": redaction.kinds})
-            if not created:  # a new ticket was inserted with these values already
-                ticket.save(update_fields=update)
-            if created:
-                incident_link_new_ticket(ticket)
-                sla.sla_ticket_opened(ticket, now=now)
-            else:
-                sla.sla_customer_messaged(ticket, now=now)
-            message_added_emit(message)
-            ticket_changed_emit(ticket, "created" if created else "message")
-            if redaction.changed:
-                redaction_notice_send(ticket, redaction.kinds)
-            if created and on_open is not None:
-                on_open(ticket)  # e.g. the acknowledgement, in this same transaction
+            for index, earlier_index in repeats.items():
+                first = results[earlier_index]
+                assert first is not None
+                results[index] = dataclasses.replace(first, created=False, duplicate=True)
     except IntegrityError:
         # A concurrent delivery of the same message won the unique constraint.
-        if existing := _existing(inbound):
-            return IntakeResult(existing.ticket, existing, created=False, duplicate=True)
+        if len(inbounds) == 1 and (earlier := _existing(inbounds[0])):
+            return [IntakeResult(earlier.ticket, earlier, created=False, duplicate=True)]
         raise
-    return IntakeResult(ticket, message, created=created, duplicate=False, redacted=redaction.kinds)
+    return [result for result in results if result is not None]
+
+
+def _continue(inbound: Inbound, redaction: Redaction, now: datetime) -> IntakeResult:
+    """A message to an existing ticket, in the caller's transaction."""
+    ticket = ticket_lock_next(
+        int(inbound.ticket_id or 0), now=now, stamp={"last_customer_message_at": now}
+    )
+    message = message_append(
+        ticket,
+        reserved=True,
+        files=inbound.files,
+        author_kind=AuthorKind.CUSTOMER,
+        author_name=inbound.name or ticket.contact.name,
+        channel=inbound.channel,
+        text=redaction.text,
+        html="" if redaction.changed else inbound.html,
+        redacted=redaction.changed,
+        client_id=inbound.client_id,
+        email_message_id=inbound.email_message_id,
+        email_in_reply_to=inbound.email_in_reply_to[:255],
+        email_references=inbound.email_references,
+    )
+    if ticket.status in (Status.WAITING, Status.RESOLVED):
+        old = ticket.status
+        ticket.status = Status.OPEN
+        ticket.save(update_fields=["status", "updated_at"])
+        ticket_event_record(
+            ticket,
+            "status_changed",
+            field="status",
+            old=old,
+            new=ticket.status,
+            data={"by": "customer_message"},
+        )
+    if redaction.changed:
+        ticket_event_record(ticket, "secrets_redacted", data={"kinds": redaction.kinds})
+    sla.sla_customer_messaged(ticket, now=now)
+    message_added_emit(message)
+    ticket_changed_emit(ticket, "message")
+    if redaction.changed:
+        redaction_notice_send(ticket, redaction.kinds)
+    return IntakeResult(ticket, message, created=False, duplicate=False, redacted=redaction.kinds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.models import Queue
+from helpdesk.snapshots import Snapshot
 
 # slug, Spanish name, English name, order
 DEFAULT_QUEUES = (
@@ -21,3 +22,24 @@ def queues_ensure() -> dict[str, Queue]:
         )
         result[slug] = queue
     return result
+
+
+def _queues_load() -> dict[str, Queue]:
+    return {queue.slug: queue for queue in Queue.objects.all()}
+
+
+QUEUES = Snapshot("queues", _queues_load)
+
+
+def queue_by_slug(slug: str) -> Queue:
+    """The queue with this slug from the process snapshot (the database if it is newer)."""
+    queue = QUEUES.get().get(slug)
+    return queue if queue is not None else Queue.objects.get(slug=slug)
+
+
+def queue_by_id(queue_id: int) -> Queue:
+    """The queue with this id from the process snapshot (the database if it is newer)."""
+    for queue in QUEUES.get().values():
+        if queue.pk == queue_id:
+            return queue
+    return Queue.objects.get(pk=queue_id)

@@ -17,7 +17,12 @@ from helpdesk.services.events import (
     ticket_changed_emit,
     ticket_event_record,
 )
-from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock
+from helpdesk.services.timeline import (
+    IncomingFile,
+    message_append,
+    ticket_lock,
+    ticket_lock_next,
+)
 from helpdesk.sla import services as sla
 
 
@@ -61,9 +66,17 @@ def ticket_reply(
             return existing
     now = timezone.now()
     with transaction.atomic():
-        ticket = ticket_lock(ticket.pk)
+        # Lock, next seq and the answer's times in one statement (a note stamps nothing).
+        answered = {} if internal else {"last_agent_message_at": now}
+        ticket = ticket_lock_next(
+            ticket.pk,
+            now=now,
+            stamp=answered,
+            stamp_if_empty={"first_response_at": now} if answered else None,
+        )
         message = message_append(
             ticket,
+            reserved=True,
             files=files,
             author_kind=AuthorKind.AGENT,
             author_user=author,
@@ -75,13 +88,8 @@ def ticket_reply(
             client_id=client_id,
             **delivery_prefill(ticket, internal=internal),
         )
-        update: list[str] = []  # seq_next already wrote last_seq and updated_at
+        update: list[str] = []  # the lock already wrote seq, times and updated_at
         if not internal:
-            ticket.last_agent_message_at = now
-            update.append("last_agent_message_at")
-            if ticket.first_response_at is None:
-                ticket.first_response_at = now
-                update.append("first_response_at")
             new_status = status or (Status.WAITING if ticket.is_open else ticket.status)
         else:
             new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 
 from helpdesk.models import Attachment, Message, Ticket
@@ -42,6 +44,48 @@ def ticket_lock(ticket_id: int) -> Ticket:
     )
 
 
+def ticket_lock_next(
+    ticket_id: int,
+    *,
+    now: datetime,
+    stamp: Mapping[str, object] | None = None,
+    stamp_if_empty: Mapping[str, object] | None = None,
+) -> Ticket:
+    """Lock the ticket's row and reserve its next sequence number, in one statement.
+
+    UPDATE ... RETURNING takes the same row lock as `ticket_lock` (concurrent writers queue
+    behind it) and also writes `updated_at` and the `stamp` fields (e.g. the time of the
+    customer's last message), and `stamp_if_empty` fields where they are still NULL (the first
+    response time). The ticket comes back with `last_seq` = the reserved number
+    (pass `reserved=True` to `message_append`) and its queue from the process snapshot; its
+    contact loads on first use.
+    """
+    from helpdesk.services.queues import queue_by_id
+
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    assignments = ["last_seq = last_seq + 1", "updated_at = %s"]
+    params: list[object] = [now]
+    for values, template in ((stamp, "{0} = %s"), (stamp_if_empty, "{0} = COALESCE({0}, %s)")):
+        for name, value in (values or {}).items():
+            field = Ticket._meta.get_field(name)
+            assert isinstance(field, Field)
+            assignments.append(template.format(connection.ops.quote_name(str(field.column))))
+            params.append(field.get_db_prep_save(value, connection))
+    ticket = next(
+        iter(
+            Ticket.objects.raw(
+                f"UPDATE {table} SET {', '.join(assignments)} WHERE id = %s RETURNING *",  # noqa: S608
+                [*params, ticket_id],
+            )
+        ),
+        None,
+    )
+    if ticket is None:
+        raise Ticket.DoesNotExist(ticket_id)
+    ticket.queue = queue_by_id(ticket.queue_id)
+    return ticket
+
+
 def seq_next(ticket: Ticket) -> int:
     """Reserve the next sequence number; the row lock it takes orders concurrent writers.
 
@@ -68,16 +112,26 @@ def message_append(
     ticket: Ticket,
     *,
     files: Sequence[IncomingFile] = (),
-    first: bool = False,
+    reserved: bool = False,
     **fields: object,
 ) -> Message:
     """Create the next Message of `ticket` (inside the caller's transaction) with its files.
 
-    `first` is for a ticket created in this transaction with `last_seq=1` already reserved.
+    `reserved`: `ticket.last_seq` is already this message's number (a ticket created in this
+    transaction with `last_seq=1`, or one locked by `ticket_lock_next`).
     Files of a disallowed type or size are kept, marked quarantined, never dropped.
     """
-    seq = 1 if first else seq_next(ticket)
+    seq = ticket.last_seq if reserved else seq_next(ticket)
     message = Message.objects.create(ticket=ticket, seq=seq, **fields)
+    attachments_store(message, files)
+    return message
+
+
+def attachments_store(message: Message, files: Sequence[IncomingFile]) -> None:
+    """Save `files` through the storage API and record them on `message` (caller's transaction).
+
+    Files of a disallowed type or size are kept, marked quarantined, never dropped.
+    """
     for incoming in files:
         attachment = Attachment(
             message=message,
@@ -90,4 +144,3 @@ def message_append(
         )
         attachment.file.save(attachment.filename, ContentFile(incoming.content), save=False)
         attachment.save()
-    return message

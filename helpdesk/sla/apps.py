@@ -6,3 +6,10 @@ class SlaConfig(AppConfig):
     name = "helpdesk.sla"
     label = "sla"
     verbose_name = _("Acuerdos de servicio (SLA)")
+
+    def ready(self) -> None:
+        from helpdesk.sla.models import BusinessCalendar, SlaPolicy
+        from helpdesk.sla.services import POLICIES
+        from helpdesk.snapshots import snapshot_follows
+
+        snapshot_follows(POLICIES, SlaPolicy, BusinessCalendar)

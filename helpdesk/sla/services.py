@@ -8,12 +8,14 @@ None of them commits or sends anything by itself: the caller's transaction carri
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from helpdesk.models import Message, Priority, SlaState, Status, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.sla import state
 from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
+from helpdesk.snapshots import Snapshot
 
 WAITING_REASON = "waiting"
 RESOLVED_REASON = "resolved"
@@ -27,9 +29,16 @@ def _agents_online(ticket: Ticket) -> bool:
     ).exists()
 
 
+def _policies_load() -> tuple[SlaPolicy, ...]:
+    return tuple(SlaPolicy.objects.filter(active=True).select_related("calendar"))
+
+
+POLICIES = Snapshot("sla-policies", _policies_load)
+
+
 def sla_policy_select(ticket: Ticket) -> SlaPolicy | None:
     """First active policy, by order, whose non-empty selectors all match the ticket."""
-    for policy in SlaPolicy.objects.filter(active=True).select_related("calendar"):
+    for policy in POLICIES.get():
         if policy.queue_id and policy.queue_id != ticket.queue_id:
             continue
         if policy.category and policy.category != ticket.category:
@@ -121,10 +130,21 @@ def clock_of(ticket: Ticket) -> TicketClock | None:
     )
 
 
-def sla_ticket_opened(ticket: Ticket, *, now: datetime) -> None:
-    """Pick the policy and start its first-response and resolution targets at `now`."""
+@dataclass
+class NewClock:
+    """A clock prepared before its ticket's INSERT, with the events its start recorded."""
+
+    clock: TicketClock
+    events: list[state.ClockEvent]
+
+
+def sla_clock_new(ticket: Ticket, *, now: datetime) -> NewClock:
+    """The clock of a ticket about to be inserted: policy picked, targets started at `now`,
+    paused when its incident pauses SLAs, and mirrored onto the unsaved ticket's
+    `sla_due_at` / `sla_state` / `sla_policy` (so the ticket's INSERT carries them).
+    Save it with `sla_clocks_insert` once the ticket has its id."""
     policy = sla_policy_select(ticket)
-    clock = TicketClock(ticket=ticket, policy=policy, targets={}, pauses=[], pause_reasons=[])
+    clock = TicketClock(policy=policy, targets={}, pauses=[], pause_reasons=[])
     events: list[state.ClockEvent | None] = []
     if policy is not None:
         for name in ("first_response", "resolution"):
@@ -134,7 +154,27 @@ def sla_ticket_opened(ticket: Ticket, *, now: datetime) -> None:
         if ticket.incident_id and ticket.incident and ticket.incident.pause_sla:
             events.append(state.clock_pause(clock, "incident", now))
         state.schedule_all(clock, policy)
-    clock_save(ticket, clock, events, now, new=True)
+    state.refresh(clock)
+    clock_mirror(ticket, clock)
+    return NewClock(clock, [event for event in events if event is not None])
+
+
+def sla_clocks_insert(pairs: Iterable[tuple[Ticket, NewClock]], *, now: datetime) -> None:
+    """Insert new tickets' clocks (from `sla_clock_new`) and their events, in two statements."""
+    clocks, rows = [], []
+    for ticket, new in pairs:
+        new.clock.ticket = ticket
+        clocks.append(new.clock)
+        rows += event_rows(ticket, new.clock, new.events, now)
+    TicketClock.objects.bulk_create(clocks)
+    if rows:
+        SlaClockEvent.objects.bulk_create(rows)
+
+
+def sla_ticket_opened(ticket: Ticket, *, now: datetime) -> None:
+    """Pick the policy and start its first-response and resolution targets at `now`
+    (for a ticket already saved; intake uses `sla_clock_new` before the INSERT instead)."""
+    sla_clocks_insert([(ticket, sla_clock_new(ticket, now=now))], now=now)  # mirror: UPDATE
 
 
 def sla_customer_messaged(ticket: Ticket, *, now: datetime) -> None:

@@ -1,22 +1,19 @@
 """Triage as the intake sees it: a decision for a new ticket's text, and learning from agents.
 
 The classifier itself is pure (`helpdesk.triage.classifier`); this module feeds it the active
-rules and learned terms from the database. Both are held in a per-process snapshot tagged with a
-version kept in Django's cache: each decision costs one cache lookup, and the database is read
+rules and learned terms from the database, held in a per-process `Snapshot`: the database is read
 again only after a rule changed or learning happened (any process bumps the version on commit).
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
+from helpdesk.snapshots import Snapshot
 from helpdesk.triage.classifier import (
     Learned,
     LearnedIndex,
@@ -26,11 +23,6 @@ from helpdesk.triage.classifier import (
 )
 from helpdesk.triage.labels import CATEGORIES, QUEUES, queue_label
 from helpdesk.triage.learning import learning_bound, learning_deltas, learning_features
-
-VERSION_KEY = "triage:snapshot-version"
-
-_lock = threading.Lock()
-_snapshot: dict[str, Any] = {"version": None, "rules": (), "learned": LearnedIndex()}
 
 
 @dataclass(frozen=True)
@@ -74,26 +66,12 @@ def triage_decide(*, text: str, subject: str = "", queue_hint: str | None = None
 
 def triage_snapshot() -> tuple[tuple[Rule, ...], LearnedIndex]:
     """The active rules and learned terms, reloaded only when their version changed."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    if version is not None and version == _snapshot["version"]:
-        return _snapshot["rules"], _snapshot["learned"]
-    with _lock:
-        rules, learned = _load()
-        _snapshot.update(version=version, rules=rules, learned=learned)
-    return rules, learned
+    return RULES.get()
 
 
 def triage_invalidate() -> None:
     """Make every process reload rules and learned terms, once the transaction commits."""
-
-    def bump() -> None:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        _snapshot["version"] = None
-
-    transaction.on_commit(bump)
+    RULES.invalidate()
 
 
 def _load() -> tuple[tuple[Rule, ...], LearnedIndex]:
@@ -117,6 +95,9 @@ def _load() -> tuple[tuple[Rule, ...], LearnedIndex]:
         )
     )
     return rules, learned
+
+
+RULES = Snapshot("triage", _load)
 
 
 def triage_learn(ticket: Any, *, field: str, old: Any, new: Any) -> int:

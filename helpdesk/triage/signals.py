@@ -5,20 +5,10 @@ No business logic here; an admin edit, a bulk delete or a correction all end in 
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_delete, post_save
-
-
-def _changed(**_kwargs: Any) -> None:
-    from helpdesk.triage.services import triage_invalidate
-
-    triage_invalidate()
-
 
 def connect() -> None:
+    from helpdesk.snapshots import snapshot_follows
     from helpdesk.triage.models import LearnedTerm, TriageRule
+    from helpdesk.triage.services import RULES
 
-    for model in (TriageRule, LearnedTerm):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"triage-{model.__name__}-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"triage-{model.__name__}-del")
+    snapshot_follows(RULES, TriageRule, LearnedTerm)

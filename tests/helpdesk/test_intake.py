@@ -70,6 +70,10 @@ def test_empty_message_writes_nothing(queues):
 
 
 def test_intake_query_count_is_bounded(queues):
+    # The first intake of a process loads the snapshots (queues, rules, policies, incidents).
+    intake_receive(Inbound(channel="web", email="w@b.co", text="Primera consulta"))
     with CaptureQueriesContext(connection) as queries:
         intake_receive(Inbound(channel="web", email="q@b.co", text="No tengo internet"))
-    assert len(queries) <= 30
+    # contact upsert, ticket (in a savepoint), message, event, SLA clock; on SQLite the
+    # snapshots' version checks are cache-table reads too (tests check them on every read).
+    assert len(queries) <= 14, [q["sql"][:60] for q in queries.captured_queries]

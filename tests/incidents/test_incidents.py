@@ -1,11 +1,8 @@
 """Incidents: banners, status JSON, automatic and manual linking, SLA pause, closing update."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -25,6 +22,7 @@ from helpdesk.models import Contact, Message, Ticket, TicketEvent
 from helpdesk.references import reference_new
 from helpdesk.services.timeline import message_append
 from helpdesk.sla.services import sla_ticket_opened
+from tests.listen import LayerListener
 from tests.sla.helpers import policy
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
@@ -191,9 +189,7 @@ def test_closing_sends_one_update_to_chat_and_email_customers(queues):
         queues["technical"], text="no tengo señal", channel="chat", email="chat@example.com"
     )
     assert by_email.incident == by_chat.incident == incident
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"ticket.{by_chat.pk}.public", channel)
+    listener = LayerListener(f"ticket.{by_chat.pk}.public")
 
     incident_close(incident, text="Ya volvió la señal en Asunción. ¡Gracias por la paciencia!")
     call_command("db_worker", batch=True, queue_name="*", verbosity=0, startup_delay=False)
@@ -208,19 +204,10 @@ def test_closing_sends_one_update_to_chat_and_email_customers(queues):
     assert len(sent) == 1 and "Ya volvió la señal" in sent[0].body
     assert not [m for m in mail.outbox if "chat@example.com" in m.to]
 
-    async def chat_frames():
-        frames = []
-        while True:
-            try:
-                frames.append(await asyncio.wait_for(layer.receive(channel), 1.0))
-            except TimeoutError:
-                return frames
-
     texts = [
-        f["data"]["message"]["text"]
-        for f in async_to_sync(chat_frames)()
-        if f["event"] == "message.added"
+        data["message"]["text"] for event, data in listener.events() if event == "message.added"
     ]
+    listener.close()
     assert texts == ["Ya volvió la señal en Asunción. ¡Gracias por la paciencia!"]
 
     # The job is idempotent: running it again sends nothing more.

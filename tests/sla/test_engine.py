@@ -4,8 +4,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import override_settings
@@ -21,6 +19,7 @@ from helpdesk.sla.services import (
     sla_status_changed,
 )
 from tests.factories import user_create
+from tests.listen import LayerListener
 from tests.sla.helpers import office, policy, ticket_open, watch
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
@@ -30,21 +29,6 @@ MX = ZoneInfo("America/Mexico_City")
 
 def mx(*args) -> datetime:
     return datetime(*args, tzinfo=MX)
-
-
-def drain(layer, channel) -> list[tuple[str, dict]]:
-    import asyncio
-
-    async def collect():
-        found = []
-        while True:
-            try:
-                message = await asyncio.wait_for(layer.receive(channel), 1.0)
-            except TimeoutError:
-                return found
-            found.append((message["event"], message["data"]))
-
-    return async_to_sync(collect)()
 
 
 def in_tx(fn, *args, **kwargs):
@@ -159,9 +143,7 @@ def test_policy_change_recomputes_open_tickets_forward_only(queues, agent):
 
 
 def test_watcher_escalates_and_notifies_live(queues, agent, supervisor, settings):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)("supervisors", channel)
+    listener = LayerListener("supervisors")
     queues["technical"].supervisors.add(supervisor)
     policy(
         name="escala",
@@ -179,7 +161,8 @@ def test_watcher_escalates_and_notifies_live(queues, agent, supervisor, settings
     assert ticket.priority == Priority.HIGH and ticket.assignee == supervisor
     assert TicketEvent.objects.filter(ticket=ticket, kind="priority_changed").count() == 1
 
-    events = drain(layer, channel)
+    events = listener.events()
+    listener.close()
     breached = [data for event, data in events if event == "sla.breached"]
     assert len(breached) == 1, [event for event, _ in events]
     assert breached[0]["ticket"]["reference"] == ticket.reference

@@ -1,0 +1,196 @@
+"""Opening new tickets, one or a whole batch, in a fixed handful of statements.
+
+`intake_receive` opens one ticket through here and `intake_receive_many` (the mail reader's
+batches) many at once; both write exactly the same rows. Everything a new ticket needs that can
+be decided before its INSERT is decided first, in Python, from per-process snapshots (triage
+rules, queues, SLA policies, active incidents): the ticket row goes in already triaged, linked
+to its incident and carrying its SLA due time. Then one statement per table: contacts (upsert),
+tickets, messages, audit events, SLA clocks (+ their events), acknowledgements, and one job for
+the acknowledgements' emails. Runs inside the caller's transaction; commits nothing itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from helpdesk.incidents.services import incident_for_new_ticket, incident_link_event
+from helpdesk.models import AuthorKind, Message, Ticket, TicketEvent
+from helpdesk.references import reference_new
+from helpdesk.services.contacts import ContactDraft, contact_find_or_create, contacts_upsert
+from helpdesk.services.delivery import delivery_prefill, messages_deliver
+from helpdesk.services.events import (
+    message_added_emit,
+    ticket_changed_emit,
+    ticket_event_new,
+)
+from helpdesk.services.queues import queue_by_slug
+from helpdesk.services.timeline import attachments_store
+from helpdesk.sla.services import NewClock, sla_clock_new, sla_clocks_insert
+from helpdesk.triage.services import triage_decide
+
+if TYPE_CHECKING:
+    from helpdesk.services.intake import Inbound
+
+HELPDESK_AUTHOR = "Mesa de ayuda"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One inbound message that starts a ticket, after redaction."""
+
+    inbound: Inbound
+    text: str  # redacted
+    redacted: tuple[str, ...] = ()
+    acknowledge: bool = False  # send the acknowledgement (when the contact has an address)
+
+
+@dataclass(frozen=True)
+class Opened:
+    ticket: Ticket
+    message: Message
+    acknowledgement: Message | None
+
+
+def _subject(inbound: Inbound, text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return (inbound.subject.strip() or first_line)[:250]
+
+
+def _contacts(openings: Sequence[Opening]) -> list:
+    by_email = contacts_upsert(
+        [
+            ContactDraft(o.inbound.name, o.inbound.email, o.inbound.phone, o.inbound.language)
+            for o in openings
+        ]
+    )
+    found = []
+    for o in openings:
+        email = (o.inbound.email or "").strip().lower()
+        contact = by_email.get(email) if email else None
+        if contact is None:  # phone or nothing: the one-by-one lookup
+            contact = contact_find_or_create(
+                name=o.inbound.name, phone=o.inbound.phone, language=o.inbound.language
+            )
+        found.append(contact)
+    return found
+
+
+def _tickets_insert(tickets: list[Ticket]) -> None:
+    """bulk INSERT; a reference collision (30^6 values) draws new references and retries."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                Ticket.objects.bulk_create(tickets)
+            return
+        except IntegrityError:
+            for ticket in tickets:
+                ticket.pk = None
+                ticket.reference = reference_new()
+    raise RuntimeError("could not allocate ticket references")  # pragma: no cover
+
+
+def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
+    """Open one ticket per opening (caller's transaction); events are sent after commit."""
+    from helpdesk.services.acknowledgements import acknowledgement_text
+
+    tickets: list[Ticket] = []
+    clocks: list[NewClock] = []
+    events: list[TicketEvent] = []
+    for opening, contact in zip(openings, _contacts(openings), strict=True):
+        inbound = opening.inbound
+        decision = triage_decide(
+            text=opening.text, subject=inbound.subject, queue_hint=inbound.queue_hint
+        )
+        acknowledged = opening.acknowledge and bool(contact.email)
+        ticket = Ticket(
+            reference=reference_new(),
+            subject=_subject(inbound, opening.text),
+            queue=queue_by_slug(decision.queue),
+            category=decision.category,
+            channel=inbound.channel,
+            contact=contact,
+            clarification=decision.clarification,
+            language=inbound.language,
+            triage_confidence=decision.confidence,
+            triage_reasons=list(decision.reasons),
+            needs_triage=decision.needs_review,
+            # The opening message's seq, and the acknowledgement's, reserved with the row.
+            last_seq=2 if acknowledged else 1,
+            last_customer_message_at=now,
+        )
+        ticket.incident = incident_for_new_ticket(
+            category=ticket.category, subject=ticket.subject, text=opening.text
+        )
+        clocks.append(sla_clock_new(ticket, now=now))
+        tickets.append(ticket)
+        events.append(
+            ticket_event_new(
+                ticket,
+                "created",
+                data={"channel": inbound.channel, "triage": decision.as_dict()},
+            )
+        )
+        if ticket.incident is not None:
+            events.append(
+                ticket_event_new(ticket, "incident_linked", **incident_link_event(ticket.incident))
+            )
+        if opening.redacted:
+            events.append(
+                ticket_event_new(ticket, "secrets_redacted", data={"kinds": list(opening.redacted)})
+            )
+    _tickets_insert(tickets)
+    messages = Message.objects.bulk_create(
+        [
+            Message(
+                ticket=ticket,
+                seq=1,
+                author_kind=AuthorKind.CUSTOMER,
+                author_name=opening.inbound.name or ticket.contact.name,
+                channel=opening.inbound.channel,
+                text=opening.text,
+                html="" if opening.redacted else opening.inbound.html,
+                redacted=bool(opening.redacted),
+                client_id=opening.inbound.client_id,
+                email_message_id=opening.inbound.email_message_id,
+                email_in_reply_to=opening.inbound.email_in_reply_to[:255],
+                email_references=opening.inbound.email_references,
+            )
+            for opening, ticket in zip(openings, tickets, strict=True)
+        ]
+    )
+    for opening, message in zip(openings, messages, strict=True):
+        attachments_store(message, opening.inbound.files)
+    TicketEvent.objects.bulk_create(events)
+    sla_clocks_insert(zip(tickets, clocks, strict=True), now=now)
+    acknowledgements = Message.objects.bulk_create(
+        [
+            Message(
+                ticket=ticket,
+                seq=2,
+                author_kind=AuthorKind.SYSTEM,
+                author_name=HELPDESK_AUTHOR,
+                channel=ticket.channel,
+                text=acknowledgement_text(ticket),
+                automatic=True,
+                **delivery_prefill(ticket, internal=False),
+            )
+            for ticket in tickets
+            if ticket.last_seq == 2
+        ]
+    )
+    messages_deliver(acknowledgements)
+    by_ticket = {ack.ticket_id: ack for ack in acknowledgements}
+    opened = []
+    for ticket, message in zip(tickets, messages, strict=True):
+        message_added_emit(message, fresh=True)
+        ack = by_ticket.get(ticket.pk)
+        if ack is not None:
+            message_added_emit(ack, fresh=True)
+        ticket_changed_emit(ticket, "created", fresh=True)
+        opened.append(Opened(ticket, message, ack))
+    return opened
