@@ -24,7 +24,8 @@ def chat_deliver(message: Message) -> None:
     if message.internal or message.automatic:
         return
     ticket = message.ticket
-    if not ticket.contact.email or customer_connected(ticket.pk):
+    # Presence first: it is one Redis read, the contact's email may be one more query.
+    if customer_connected(ticket.pk) or not ticket.contact.email:
         return
     from mailin.outbound import email_enqueue
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from channels_chat import leases
 from channels_chat.conf import chat_setting
+from channels_chat.dbhop import db
 from channels_chat.protocol import CLOSE_RECONNECT
 from channels_chat.watchdog import RedisWatch, layer_redis_urls
 
@@ -69,8 +70,6 @@ class Heartbeat:
                 await watch.close()
 
     async def refresh(self) -> None:
-        from channels_chat.consumers.base import db
-
         held = [(key, s.channel_name) for s in list(self.sockets) for key in s.lease_keys]
         if not held:
             return

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs
 from django.utils import timezone
 
 from channels_chat import groups, leases
-from channels_chat.consumers.base import ChatSocket, db
+from channels_chat.consumers.base import ChatSocket
+from channels_chat.dbhop import db
 from channels_chat.models import Conversation, ConversationState
 from channels_chat.protocol import (
     AGENT_FRAMES,

@@ -8,25 +8,18 @@ import asyncio
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
-from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from channels_chat import leases
 from channels_chat.conf import chat_int, chat_setting
+from channels_chat.dbhop import db
 from channels_chat.heartbeat import heartbeat
 from channels_chat.protocol import ProtocolError, client_frame_parse, server_frame_problems
 from channels_chat.throttle import TokenBucket
 
 log = logging.getLogger(__name__)
-
-
-def db(fn: Callable[..., Any]) -> Any:
-    """Run ORM work off the event loop, on a pool thread (not one shared thread per process),
-    so one slow query does not stall every socket of the process."""
-    return DatabaseSyncToAsync(fn, thread_sensitive=False)
 
 
 class RecentKeys:

@@ -12,7 +12,8 @@ from typing import Any
 
 from channels_chat import groups, leases
 from channels_chat.conf import chat_setting
-from channels_chat.consumers.base import ChatSocket, db
+from channels_chat.consumers.base import ChatSocket
+from channels_chat.dbhop import db
 from channels_chat.models import WAITING_STATES, Conversation, ConversationState
 from channels_chat.protocol import (
     CLOSE_RECONNECT,
