@@ -1,8 +1,8 @@
 """Email ingestion through real IMAP (a private Dovecot) into a scratch PostgreSQL database.
 
 Figures: messages/s and SQL queries per message for 1,000 mixed messages (new, replies by
-In-Reply-To and by subject tag, HTML with attachments) read by one `fetch --once` pass; the
-same for new messages only; and the reply-threading lookup rate with 100,000 messages stored
+In-Reply-To and by subject tag, HTML with attachments) read by one `fetch --once` pass, in one
+process and with two worker processes (`--workers 2`); the same for 1,000 new messages only; and the reply-threading lookup rate with 100,000 messages stored
 against the same lookups on a nearly empty database (ratio ~1 means flat with size).
 """
 
@@ -17,7 +17,8 @@ from django.db import connection
 from bench.scratch import scratch_database
 
 MIXED = 1000
-NEW_ONLY = 500
+NEW_ONLY = 1000
+WORKERS = 2  # `mailin fetch --once --workers 2`: one per core of this machine
 STORED = 100_000
 LOOKUPS = 2000
 TEXTS = [
@@ -39,7 +40,7 @@ def _new(i: int, tag: str = "n") -> bytes:
     )
 
 
-def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
+def _mixed(primed: list[tuple[str, str, str]], tag: str = "") -> list[bytes]:
     """primed: (reference, message_id, sender) of tickets opened before the timed run."""
     from tests.mailin.mails import mail
 
@@ -48,15 +49,15 @@ def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
     for i in range(MIXED):
         kind = i % 4
         if kind == 0:
-            out.append(_new(i, "m"))
+            out.append(_new(i, f"m{tag}"))
         elif kind == 1:
             out.append(
                 mail(
-                    sender=f"Cliente {i} <h{i}@clientes.test>",
+                    sender=f"Cliente {i} <h{tag}{i}@clientes.test>",
                     subject=f"Foto {i}",
                     text=TEXTS[i % 4],
                     html=f"<p>{TEXTS[i % 4]}</p><p><b>Gracias</b></p>",
-                    message_id=f"<h{i}@clientes.test>",
+                    message_id=f"<h{tag}{i}@clientes.test>",
                     attachments=[("pantalla.png", "image/png", png)],
                 )
             )
@@ -69,7 +70,7 @@ def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
                     text="Sigue igual.",
                     in_reply_to=mid,
                     references=mid,
-                    message_id=f"<r{i}@clientes.test>",
+                    message_id=f"<r{tag}{i}@clientes.test>",
                 )
             )
         else:
@@ -79,7 +80,7 @@ def _mixed(primed: list[tuple[str, str, str]]) -> list[bytes]:
                     sender=sender,
                     subject=f"Otra consulta [{ref}]",
                     text="Una duda más.",
-                    message_id=f"<t{i}@clientes.test>",
+                    message_id=f"<t{tag}{i}@clientes.test>",
                 )
             )
     return out
@@ -97,7 +98,7 @@ def _counting() -> Iterator[list[int]]:
         yield count
 
 
-def _ingest(dovecot, messages: list[bytes]) -> tuple[float, int, dict, float]:
+def _ingest(dovecot, messages: list[bytes], workers: int = 1) -> tuple[float, int, dict, float]:
     from mailin.imap import ImapSession
     from mailin.reader import fetch_once, url_target
 
@@ -115,7 +116,7 @@ def _ingest(dovecot, messages: list[bytes]) -> tuple[float, int, dict, float]:
     session.close()
     with _counting() as queries:
         started = time.perf_counter()
-        report = fetch_once(target)
+        report = fetch_once(target, workers=workers)
         elapsed = time.perf_counter() - started
     return elapsed, queries[0], dict(report.counts), imap_rate
 
@@ -237,19 +238,28 @@ def run() -> dict:
             _lookup_rate(samples[:500])  # warm up connections and plans
             empty_rate = _lookup_rate(samples)
 
+            # One process (the SQL per message is counted here), then WORKERS processes.
             elapsed, queries, counts, imap_rate = _ingest(dovecot, _mixed(primed))
             figures["imap_fetch_messages_per_s"] = round(imap_rate, 1)
             figures["mixed_messages"] = MIXED
             figures["mixed_outcomes"] = counts
             figures["mixed_messages_per_s"] = round(MIXED / elapsed, 1)
-            figures["mixed_queries_per_message"] = round(queries / MIXED, 1)
+            figures["mixed_queries_per_message"] = round(queries / MIXED, 2)
+            elapsed, _queries, counts, _imap = _ingest(dovecot, _mixed(primed, "w"), WORKERS)
+            figures[f"mixed_messages_per_s_{WORKERS}_workers"] = round(MIXED / elapsed, 1)
 
             elapsed, queries, counts, _imap = _ingest(
                 dovecot, [_new(i, "o") for i in range(NEW_ONLY)]
             )
+            figures["new_messages"] = NEW_ONLY
             figures["new_messages_per_s"] = round(NEW_ONLY / elapsed, 1)
-            figures["new_queries_per_message"] = round(queries / NEW_ONLY, 1)
+            figures["new_queries_per_message"] = round(queries / NEW_ONLY, 2)
             figures["new_outcomes"] = counts
+            elapsed, _queries, counts, _imap = _ingest(
+                dovecot, [_new(i, "ow") for i in range(NEW_ONLY)], WORKERS
+            )
+            figures[f"new_messages_per_s_{WORKERS}_workers"] = round(NEW_ONLY / elapsed, 1)
+            figures[f"new_outcomes_{WORKERS}_workers"] = counts
 
             baseline = _orm_baseline(300)
             figures["orm_baseline_new_tickets_per_s"] = round(baseline, 1)

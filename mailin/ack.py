@@ -1,11 +1,13 @@
-"""The acknowledgement a new email ticket's sender receives, and its per-sender rate limit."""
+"""The per-sender rate limit of acknowledgements to new email tickets (intake writes them)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
+from collections.abc import Sequence
+from typing import Any
 
-from helpdesk.models import Ticket
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 ACK_LIMIT = 3  # acknowledgements per sender per window
 ACK_WINDOW_SECONDS = 3600
@@ -25,8 +27,28 @@ def ack_allowed(sender: str) -> bool:
     return count <= limit
 
 
-def ack_send(ticket: Ticket) -> None:
-    """The helpdesk's acknowledgement (reference, team, due time, tracking link), by email."""
-    from helpdesk.services.acknowledgements import ticket_acknowledge
+def acks_allowed(senders: Sequence[str]) -> list[bool]:
+    """`ack_allowed` for several senders in order (a sender twice counts twice).
 
-    ticket_acknowledge(ticket)
+    On Redis the counters move in one pipelined round trip (INCR, then EXPIRE only when the
+    key is new, so the window starts at the first acknowledgement); other caches one by one.
+    """
+    client = _redis_client()
+    if client is None:
+        return [ack_allowed(sender) for sender in senders]
+    limit = getattr(settings, "MAILIN_ACK_LIMIT", ACK_LIMIT)
+    keys = [cache.make_and_validate_key(f"mailin:ack:{sender.lower()}") for sender in senders]
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.incr(key)
+        pipe.expire(key, ACK_WINDOW_SECONDS, nx=True)
+    counts = pipe.execute()[::2]
+    return [int(count) <= limit for count in counts]
+
+
+def _redis_client() -> Any:
+    """The raw redis-py client behind Django's RedisCache (None for other backends)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
@@ -18,7 +19,8 @@ from django.db import close_old_connections, connection
 from mailin.imap import ImapSession, MailboxConfig, mailbox_url_parse
 from mailin.locks import ReaderLock
 from mailin.models import Mailbox, MailboxCursor
-from mailin.services import MailSource, emails_receive
+from mailin.parallel import BatchKeys, BatchPool, batch_keys, depends
+from mailin.services import MailOutcome, MailSource, emails_receive
 
 log = logging.getLogger(__name__)
 TX_BATCH = 100  # messages per database transaction
@@ -81,10 +83,21 @@ def _cursor(key: str) -> MailboxCursor:
     return cursor
 
 
+def _cursor_advance(cursor: MailboxCursor, uid: int) -> None:
+    MailboxCursor.objects.filter(pk=cursor.pk).update(last_uid=uid)
+    cursor.last_uid = uid
+
+
 def fetch_new(
-    session: ImapSession, target: Target, on_batch: Callable[[], object] | None = None
+    session: ImapSession,
+    target: Target,
+    on_batch: Callable[[], object] | None = None,
+    pool: BatchPool | None = None,
 ) -> FetchReport:
-    """Process every message after the cursor; returns counts by outcome kind."""
+    """Process every message after the cursor; returns counts by outcome kind.
+
+    With a `pool`, independent batches run in its worker processes at the same time.
+    """
     report = FetchReport(target.config.key)
     cursor = _cursor(target.config.key)
     fresh = cursor.uidvalidity != session.uidvalidity
@@ -95,31 +108,91 @@ def fetch_new(
         cursor.last_uid = 0
         cursor.save(update_fields=["uidvalidity", "last_uid", "updated_at"])
     uids = session.uids_after(cursor.last_uid, unseen_only=fresh)
-    for fetched in session.fetch(uids):
-        for start in range(0, len(fetched), TX_BATCH):
-            batch = fetched[start : start + TX_BATCH]
+    batches = (
+        fetched[start : start + TX_BATCH]
+        for fetched in session.fetch(uids)
+        for start in range(0, len(fetched), TX_BATCH)
+    )
+    if pool is None:
+        for batch in batches:
             outcomes = emails_receive(batch, target.source)  # committed on return
-            report.counts.update(outcome.kind for outcome in outcomes)
-            done = [uid for uid, _raw in batch]
-            session.mark_processed(done)
-            MailboxCursor.objects.filter(pk=cursor.pk).update(last_uid=max(done))
-            cursor.last_uid = max(done)
-            if on_batch is not None:
-                on_batch()  # e.g. renew the reader lock during a long backlog
+            _batch_done(session, cursor, report, batch, outcomes, on_batch)
+        return report
+    _fetch_parallel(session, target, cursor, report, batches, pool, on_batch)
     return report
 
 
-def fetch_once(target: Target, lock_wait: float | None = 60.0) -> FetchReport:
+def _batch_done(
+    session: ImapSession,
+    cursor: MailboxCursor,
+    report: FetchReport,
+    batch: Sequence[tuple[int, bytes]],
+    outcomes: Sequence[MailOutcome],
+    on_batch: Callable[[], object] | None,
+    advance: bool = True,
+) -> None:
+    report.counts.update(outcome.kind for outcome in outcomes)
+    done = [uid for uid, _raw in batch]
+    session.mark_processed(done)
+    if advance:
+        _cursor_advance(cursor, max(done))
+    if on_batch is not None:
+        on_batch()  # e.g. renew the reader lock during a long backlog
+
+
+def _fetch_parallel(
+    session: ImapSession,
+    target: Target,
+    cursor: MailboxCursor,
+    report: FetchReport,
+    batches: Iterable[Sequence[tuple[int, bytes]]],
+    pool: BatchPool,
+    on_batch: Callable[[], object] | None,
+) -> None:
+    """Independent batches in the pool; flag each once committed; cursor over the done prefix."""
+    running: list[tuple[Sequence[tuple[int, bytes]], BatchKeys, Future]] = []
+    finished: set[int] = set()  # first UIDs of batches done out of order
+    order: list[Sequence[tuple[int, bytes]]] = []  # batches not yet covered by the cursor
+
+    def settle(wait_for: Sequence[Future]) -> None:
+        wait(wait_for, return_when=FIRST_COMPLETED)
+        for entry in [e for e in running if e[2].done()]:
+            running.remove(entry)
+            batch, _keys, future = entry
+            _batch_done(session, cursor, report, batch, future.result(), on_batch, advance=False)
+            finished.add(batch[0][0])
+        while order and order[0][0][0] in finished:  # the cursor covers the committed prefix
+            done = order.pop(0)
+            finished.discard(done[0][0])
+            _cursor_advance(cursor, max(uid for uid, _raw in done))
+
+    for batch in batches:
+        keys = batch_keys(batch)
+        while running and (
+            len(running) >= pool.workers or depends(keys, [k for _b, k, _f in running])
+        ):
+            blockers = [f for _b, k, f in running if depends(keys, [k])]
+            settle(blockers or [f for _b, _k, f in running])
+        order.append(batch)
+        running.append((batch, keys, pool.submit(batch, target.source)))
+    while running:
+        settle([f for _b, _k, f in running])
+
+
+def fetch_once(target: Target, lock_wait: float | None = 60.0, workers: int = 1) -> FetchReport:
     lock = ReaderLock(target.config.key)
     if not lock.acquire(wait=lock_wait):
         raise TimeoutError(f"another reader holds {target.config.key}")
+    pool = BatchPool(workers) if workers > 1 else None
     try:
         session = ImapSession(target.config)
         try:
-            return fetch_new(session, target, on_batch=lock.renew)
+            return fetch_new(session, target, on_batch=lock.renew, pool=pool)
         finally:
             session.close()
     finally:
+        if pool is not None:
+            pool.close()
         lock.release()
 
 

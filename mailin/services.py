@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.models import DeliveryStatus, Message, Ticket
-from helpdesk.services.intake import Inbound, IntakeError, intake_receive
+from helpdesk.services.intake import Inbound, IntakeError, intake_receive_many
 from helpdesk.services.replies import ticket_notify
 from helpdesk.services.timeline import IncomingFile, attachment_allowed
-from mailin.ack import ack_allowed, ack_send
+from mailin.ack import acks_allowed
+from mailin.matching import ThreadMatch
 from mailin.models import QuarantinedEmail, QuarantineKind
 from mailin.parsing import ParsedEmail, ParseFailure, email_parse
-from mailin.selectors import outgoing_message_find, thread_find
+from mailin.selectors import outgoing_message_find, thread_find, threads_find
 
 log = logging.getLogger(__name__)
 
@@ -156,23 +157,32 @@ def _held_files_note(ticket: Ticket, parsed: ParsedEmail) -> None:
         )
 
 
-def email_receive(raw: bytes, source: MailSource) -> MailOutcome:
+def _parse(raw: bytes, source: MailSource) -> ParsedEmail | ParseFailure:
+    try:
+        return email_parse(raw)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not block the mailbox
+        log.exception("mail from %s could not be parsed", source.key)
+        return ParseFailure(f"parser error: {type(exc).__name__}: {exc}")
+
+
+def email_receive(
+    raw: bytes, source: MailSource, parsed: ParsedEmail | ParseFailure | None = None
+) -> MailOutcome:
     """Process one received email end to end. Never raises for bad mail: it is quarantined.
 
     Atomic per message: the ticket change, notes, acknowledgement job and quarantine rows
-    commit together (the caller may batch several messages in one outer transaction).
+    commit together (in a savepoint when the caller holds a transaction).
     """
-    try:
-        parsed = email_parse(raw)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not block the mailbox
-        log.exception("mail from %s could not be parsed", source.key)
-        parsed = ParseFailure(f"parser error: {type(exc).__name__}: {exc}")
+    parsed = parsed if parsed is not None else _parse(raw, source)
     if isinstance(parsed, ParseFailure):
         quarantine_record(raw, source, QuarantineKind.PARSE_ERROR, parsed.error)
         return MailOutcome("quarantined", detail=parsed.error)
     try:
         with transaction.atomic():
-            return _route(parsed, raw, source)
+            if (outcome := _special(parsed, raw, source)) is not None:
+                return outcome
+            match = thread_find(parsed)
+            return _intake([(parsed, raw, source, match)])[0]
     except Exception as exc:  # noqa: BLE001 - one bad message must never block the next
         log.exception("mail %s from %s could not be processed", parsed.message_id, source.key)
         quarantine_record(
@@ -181,7 +191,8 @@ def email_receive(raw: bytes, source: MailSource) -> MailOutcome:
         return MailOutcome("quarantined", detail=f"{type(exc).__name__}: {exc}")
 
 
-def _route(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome:
+def _special(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome | None:
+    """Bounces, loops and auto-replies (never tickets); None for customer mail."""
     if parsed.bounce is not None:
         return bounce_apply(parsed, raw, source)
     if reason := loop_reason(parsed):
@@ -192,8 +203,15 @@ def _route(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome:
         return MailOutcome("auto_reply", detail=parsed.auto_reply_reason)
     if not parsed.sender:
         raise IntakeError("no-sender", "El correo no tiene una dirección de remitente.")
-    match = thread_find(parsed)
-    result = intake_receive(
+    return None
+
+
+Routed = tuple[ParsedEmail, bytes, MailSource, ThreadMatch]
+
+
+def _intake(items: Sequence[Routed]) -> list[MailOutcome]:
+    """Customer mail (threads already found) through the intake, new tickets together."""
+    inbounds = [
         Inbound(
             channel="email",
             text=_text(parsed, match.ticket_id is not None),
@@ -208,30 +226,96 @@ def _route(parsed: ParsedEmail, raw: bytes, source: MailSource) -> MailOutcome:
             queue_hint=source.default_queue,
             files=_files(parsed),
         )
-    )
-    if result.duplicate:
-        return MailOutcome("duplicate", result.ticket.reference)
-    _held_files_note(result.ticket, parsed)
-    if result.created and not parsed.mailing_list and ack_allowed(parsed.sender):
-        ack_send(result.ticket)
-    return MailOutcome(
-        "created" if result.created else "appended", result.ticket.reference, match.how
-    )
+        for parsed, raw, source, match in items
+    ]
+    parsed_of = {id(inbound): item[0] for inbound, item in zip(inbounds, items, strict=True)}
+
+    def acknowledge(opening: Sequence[Inbound]) -> list[bool]:
+        # Never to mailing lists; the per-sender limit counts only those that qualify.
+        parsed = [parsed_of[id(inbound)] for inbound in opening]
+        listed = [p for p in parsed if not p.mailing_list]
+        allowed = iter(acks_allowed([p.sender for p in listed]))
+        return [False if p.mailing_list else next(allowed) for p in parsed]
+
+    outcomes = []
+    results = intake_receive_many(inbounds, acknowledge=acknowledge)
+    for (parsed, _raw, _source, match), result in zip(items, results, strict=True):
+        if result.duplicate:
+            outcomes.append(MailOutcome("duplicate", result.ticket.reference))
+            continue
+        _held_files_note(result.ticket, parsed)
+        kind = "created" if result.created else "appended"
+        outcomes.append(MailOutcome(kind, result.ticket.reference, match.how))
+    return outcomes
 
 
 def emails_receive(
     batch: Sequence[tuple[int | None, bytes]], source: MailSource
 ) -> list[MailOutcome]:
-    """Process several messages in one transaction (one commit), each in its own savepoint.
+    """Process several messages in one transaction (one commit); used by the IMAP reader.
 
-    Same guarantees as `email_receive` per message; used by the IMAP reader for throughput.
+    Customer mail is grouped into runs of independent messages (none answers another of the
+    run, no sender twice) whose threads are looked up and whose new tickets are opened
+    together. If anything in the batch fails, the batch is rolled back and processed again
+    one message at a time (`email_receive`, each in its own savepoint): a bad message is then
+    quarantined alone and never blocks the others. Same guarantees as `email_receive`.
     """
-    outcomes = []
-    with transaction.atomic():
-        for uid, raw in batch:
-            item = MailSource(source.key, source.mailbox_id, source.default_queue, uid)
-            outcomes.append(email_receive(raw, item))
-    return outcomes
+    sources = [
+        MailSource(source.key, source.mailbox_id, source.default_queue, uid) for uid, _ in batch
+    ]
+    raws = [raw for _uid, raw in batch]
+    parsed = [_parse(raw, item) for raw, item in zip(raws, sources, strict=True)]
+    try:
+        with transaction.atomic():
+            return _receive_together(parsed, raws, sources)
+    except Exception:  # noqa: BLE001 - isolate the culprit: one by one
+        log.warning("mail batch of %s from %s failed; one by one", len(batch), source.key)
+        with transaction.atomic():
+            return [
+                email_receive(raw, item, p)
+                for p, raw, item in zip(parsed, raws, sources, strict=True)
+            ]
+
+
+def _receive_together(
+    parsed: Sequence[ParsedEmail | ParseFailure],
+    raws: Sequence[bytes],
+    sources: Sequence[MailSource],
+) -> list[MailOutcome]:
+    outcomes: list[MailOutcome | None] = [None] * len(parsed)
+    run: list[int] = []
+    run_ids: set[str] = set()
+    run_senders: set[str] = set()
+
+    def flush() -> None:
+        if run:
+            items = [parsed[i] for i in run]
+            matches = threads_find(items)  # type: ignore[arg-type]
+            routed = [
+                (parsed[i], raws[i], sources[i], match)
+                for i, match in zip(run, matches, strict=True)
+            ]
+            for i, outcome in zip(run, _intake(routed), strict=True):  # type: ignore[arg-type]
+                outcomes[i] = outcome
+            run.clear()
+            run_ids.clear()
+            run_senders.clear()
+
+    for index, item in enumerate(parsed):
+        if isinstance(item, ParseFailure):
+            quarantine_record(raws[index], sources[index], QuarantineKind.PARSE_ERROR, item.error)
+            outcomes[index] = MailOutcome("quarantined", detail=item.error)
+            continue
+        if (special := _special(item, raws[index], sources[index])) is not None:
+            outcomes[index] = special
+            continue
+        if item.sender in run_senders or run_ids.intersection(item.thread_ids):
+            flush()  # it may continue a ticket this run opens: look it up afterwards
+        run.append(index)
+        run_senders.add(item.sender)
+        run_ids.add(_message_id(item, raws[index]))
+    flush()
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def quarantine_retry(item: QuarantinedEmail) -> MailOutcome:

@@ -6,10 +6,9 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from helpdesk.models import Message, Ticket
+from helpdesk.models import Ticket
 from helpdesk.references import tracking_token
 from helpdesk.services.intake import Inbound, IntakeResult, intake_receive
-from helpdesk.services.replies import ticket_notify
 
 
 def tracking_url(ticket: Ticket) -> str:
@@ -29,13 +28,6 @@ def acknowledgement_text(ticket: Ticket) -> str:
         lines.append(_("Sigue tu caso y responde aquí: %(url)s") % {"url": tracking_url(ticket)})
         lines.append(_("Por tu seguridad, nunca envíes contraseñas, PIN ni datos de tarjeta."))
     return "\n".join(lines)
-
-
-def ticket_acknowledge(ticket: Ticket, *, locked: bool = False) -> Message | None:
-    """Send the automatic acknowledgement (email job) when the contact has an address."""
-    if not ticket.contact.email:
-        return None
-    return ticket_notify(ticket, text=acknowledgement_text(ticket), automatic=True, locked=locked)
 
 
 def ticket_submit(inbound: Inbound) -> IntakeResult:

@@ -136,19 +136,21 @@ def intake_receive(inbound: Inbound, *, acknowledge: bool = False) -> IntakeResu
     - `acknowledge`: a new ticket gets the acknowledgement (reference, tracking link) by email
       in the same transaction, when its contact has an address.
     """
-    return intake_receive_many([inbound], acknowledge=lambda _inbound: acknowledge)[0]
+    return intake_receive_many([inbound], acknowledge=lambda some: [acknowledge] * len(some))[0]
 
 
 def intake_receive_many(
-    inbounds: Sequence[Inbound], *, acknowledge: Callable[[Inbound], bool] | None = None
+    inbounds: Sequence[Inbound],
+    *,
+    acknowledge: Callable[[Sequence[Inbound]], Sequence[bool]] | None = None,
 ) -> list[IntakeResult]:
     """`intake_receive` for several messages (the mail reader's batches), results in order.
 
     Same guarantees per message, but atomic as a whole: one transaction (or savepoint) holds
     them all, so a caller that must isolate a bad message retries the batch one by one. New
     tickets are opened together (`helpdesk.services.opening`); messages to existing tickets
-    go one by one (each takes its ticket's row lock). `acknowledge(inbound)` is asked only for
-    messages that really open a ticket.
+    go one by one (each takes its ticket's row lock). `acknowledge(inbounds)` is asked once,
+    with the messages that really open a ticket, which of them get the acknowledgement.
     """
     for inbound in inbounds:
         if not (inbound.text or "").strip() and not inbound.files:
@@ -175,12 +177,15 @@ def intake_receive_many(
                     first_in_batch[key] = index
                 redaction = redact((inbound.text or "").strip())
                 if inbound.ticket_id is None:
-                    wanted = acknowledge is not None and acknowledge(inbound)
-                    openings.append(
-                        (index, Opening(inbound, redaction.text, redaction.kinds, wanted))
-                    )
+                    openings.append((index, Opening(inbound, redaction.text, redaction.kinds)))
                 else:
                     results[index] = _continue(inbound, redaction, now)
+            if acknowledge is not None and openings:
+                wanted = acknowledge([o.inbound for _i, o in openings])
+                openings = [
+                    (i, dataclasses.replace(o, acknowledge=bool(w)))
+                    for (i, o), w in zip(openings, wanted, strict=True)
+                ]
             for (index, opening), opened in zip(
                 openings, tickets_open([o for _i, o in openings], now=now), strict=True
             ):

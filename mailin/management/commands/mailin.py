@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from mailin.parsing import ParsedEmail, ParseFailure, email_parse
 from mailin.reader import fetch_once, run_forever, targets_active, url_target
@@ -51,6 +52,13 @@ class Command(BaseCommand):
             help="imap://USUARIO:CLAVE@HOST:PUERTO/CARPETA (imaps:// con TLS).",
         )
         fetch.add_argument("--queue", help="Cola por defecto para --mailbox.")
+        fetch.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            metavar="N",
+            help="Procesos que guardan lotes independientes a la vez (PostgreSQL; uno por núcleo).",
+        )
         run = sub.add_parser("run", help="Lee sin parar (IDLE o sondeo), reconectando.")
         run.add_argument("--mailbox", action="append", metavar="URL")
         run.add_argument("--queue", help="Cola por defecto para --mailbox.")
@@ -103,9 +111,12 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _fetch(self, options: dict[str, Any]) -> None:
+        workers = max(1, options.get("workers") or 1)
+        if workers > 1 and connection.vendor == "sqlite":
+            raise CommandError("Con SQLite solo escribe un proceso: use --workers 1.")
         for target in self._targets(options):
             try:
-                report = fetch_once(target)
+                report = fetch_once(target, workers=workers)
             except TimeoutError as exc:
                 raise CommandError(f"Otro lector tiene el buzón ocupado: {exc}") from exc
             self.stdout.write(

@@ -1,0 +1,98 @@
+"""A mailbox backlog on several cores: independent batches in worker processes.
+
+The reader fetches bytes in UID order and cuts them into batches. A batch goes to a worker
+process (its own database connection and transaction) only when it is independent of every
+batch still running there: no sender in common, and no message of one answers a message of
+the other (In-Reply-To / References against Message-ID). Otherwise the reader first waits for
+the batches it depends on to commit, so a reply always finds the ticket its original opened.
+The reader flags a batch on the server once its worker committed, and advances the UID cursor
+only over the batches committed in order, so a crash re-reads at most the unfinished ones
+(Message-ID dedupe makes that harmless).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
+
+from django.db import connections
+
+from mailin.services import MailOutcome, MailSource, emails_receive
+
+_IDS = re.compile(r"<[^<>\s]+>")
+_HEADERS = BytesHeaderParser(policy=compat32)
+
+Batch = Sequence[tuple[int | None, bytes]]
+
+
+@dataclass(frozen=True)
+class BatchKeys:
+    """What decides whether two batches may run at the same time."""
+
+    senders: frozenset[str]
+    message_ids: frozenset[str]
+    answers: frozenset[str]  # Message-IDs named in In-Reply-To or References
+
+
+def batch_keys(batch: Batch) -> BatchKeys:
+    """Read just the headers that matter for ordering (pure; tolerant of broken mail)."""
+    senders, message_ids, answers = set(), set(), set()
+    for _uid, raw in batch:
+        headers = _HEADERS.parsebytes(raw, headersonly=True)
+        for _name, address in getaddresses([str(v) for v in headers.get_all("From") or []]):
+            if address:
+                senders.add(address.strip().lower())
+        message_ids.update(_IDS.findall(str(headers.get("Message-ID") or "")))
+        for name in ("In-Reply-To", "References"):
+            answers.update(_IDS.findall(" ".join(str(v) for v in headers.get_all(name) or [])))
+    return BatchKeys(frozenset(senders), frozenset(message_ids), frozenset(answers))
+
+
+def depends(keys: BatchKeys, running: Iterable[BatchKeys]) -> bool:
+    """True when `keys`' batch must wait for one of the `running` batches to commit."""
+    return any(
+        keys.senders & other.senders
+        or keys.answers & other.message_ids
+        or other.answers & keys.message_ids
+        for other in running
+    )
+
+
+def _batch_process(batch: Batch, source: MailSource) -> list[MailOutcome]:
+    """In a worker process: the batch in one transaction, its events sent before returning."""
+    from helpdesk.realtime import realtime_drain
+
+    outcomes = emails_receive(batch, source)
+    realtime_drain()
+    return outcomes
+
+
+def _ready() -> int:
+    time.sleep(0.05)  # keeps each warm-up task busy so that every worker gets forked
+    return 0
+
+
+class BatchPool:
+    """Worker processes forked from this one, with no database connection open at the fork."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        connections.close_all()  # children must not share a PostgreSQL socket with us
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork")
+        )
+        for future in [self.executor.submit(_ready) for _ in range(workers)]:
+            future.result()
+
+    def submit(self, batch: Batch, source: MailSource) -> Future[list[MailOutcome]]:
+        return self.executor.submit(_batch_process, list(batch), source)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)

@@ -1,0 +1,83 @@
+"""Batches of mail as the reader hands them over: new tickets opened together, messages that
+depend on each other inside one batch, and a bad message that must fail alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.models import Message, Ticket
+from mailin.models import QuarantinedEmail
+from mailin.parallel import batch_keys, depends
+from mailin.services import MailSource, emails_receive
+from tests.mailin.mails import mail
+
+pytestmark = [pytest.mark.core, pytest.mark.django_db]
+SOURCE = MailSource(key="test", default_queue="technical")
+
+
+def test_messages_answering_the_same_batch_join_the_tickets_it_opens(queues):
+    batch = [
+        (1, mail(sender="Ana <ana@c.test>", message_id="<a1@c.test>", subject="Sin señal")),
+        (2, mail(sender="Beto <beto@c.test>", message_id="<b1@c.test>", subject="Recarga")),
+        # A colleague in copy answers Ana's message: In-Reply-To names it.
+        (
+            3,
+            mail(
+                sender="Carla <carla@c.test>",
+                subject="Re: Sin señal",
+                in_reply_to="<a1@c.test>",
+                message_id="<c1@c.test>",
+            ),
+        ),
+        # Ana again, same subject: joins by sender and subject.
+        (4, mail(sender="Ana <ana@c.test>", subject="RE: Sin señal", message_id="<a2@c.test>")),
+        # The first message delivered twice.
+        (5, mail(sender="Ana <ana@c.test>", message_id="<a1@c.test>", subject="Sin señal")),
+    ]
+    outcomes = emails_receive(batch, SOURCE)
+    assert [o.kind for o in outcomes] == ["created", "created", "appended", "appended", "duplicate"]
+    ana = Ticket.objects.get(reference=outcomes[0].ticket_reference)
+    assert {o.ticket_reference for o in outcomes[2:]} == {ana.reference}
+    assert (outcomes[2].detail, outcomes[3].detail) == ("message-id", "subject")
+    assert Ticket.objects.count() == 2
+    # Opening message, acknowledgement, then the two answers: one timeline, no gaps.
+    assert list(ana.messages.order_by("seq").values_list("seq", "author_kind")) == [
+        (1, "customer"),
+        (2, "system"),
+        (3, "customer"),
+        (4, "customer"),
+    ]
+    assert Message.objects.filter(automatic=True).count() == 2  # one per new ticket
+
+
+def test_a_bad_message_fails_alone_and_the_rest_of_the_batch_goes_in(queues):
+    no_sender = b"Subject: sin remitente\r\nMessage-ID: <g2@c.test>\r\n\r\nHola\r\n"
+    batch = [
+        (1, mail(sender="Uno <uno@c.test>", message_id="<g1@c.test>", subject="Caso uno")),
+        (2, no_sender),
+        (3, mail(sender="Tres <tres@c.test>", message_id="<g3@c.test>", subject="Caso tres")),
+    ]
+    outcomes = emails_receive(batch, SOURCE)
+    assert [o.kind for o in outcomes] == ["created", "quarantined", "created"]
+    assert "remitente" in outcomes[1].detail
+    held = QuarantinedEmail.objects.get()
+    assert (held.kind, held.uid, bytes(held.raw)) == ("processing_error", 2, no_sender)
+    # Retried one by one after the batch failed: nothing lost, nothing stored twice.
+    assert Ticket.objects.count() == 2
+    assert sorted(
+        Message.objects.filter(author_kind="customer").values_list("email_message_id", flat=True)
+    ) == ["<g1@c.test>", "<g3@c.test>"]
+
+
+def test_batch_keys_and_dependencies_are_read_from_headers_only():
+    first = batch_keys([(1, mail(sender="Ana <ANA@c.test>", message_id="<a@c.test>"))])
+    assert first.senders == {"ana@c.test"} and first.message_ids == {"<a@c.test>"}
+    answer = batch_keys(
+        [(2, mail(sender="Beto <b@c.test>", in_reply_to="<a@c.test>", message_id="<b@c.test>"))]
+    )
+    other = batch_keys([(3, mail(sender="Carla <c@c.test>", message_id="<c@c.test>"))])
+    same_sender = batch_keys([(4, mail(sender="ana@c.test", message_id="<d@c.test>"))])
+    assert depends(answer, [first]) and depends(same_sender, [first])
+    assert not depends(other, [first, answer])
+    broken = batch_keys([(5, b"\xff\xfe not an email at all")])  # tolerated: no keys
+    assert not depends(broken, [first])
