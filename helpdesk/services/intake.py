@@ -155,58 +155,64 @@ def intake_receive_many(
     for inbound in inbounds:
         if not (inbound.text or "").strip() and not inbound.files:
             raise IntakeError("empty", "El mensaje está vacío.")
-    results: list[IntakeResult | None] = [None] * len(inbounds)
     stored = _existing_many(inbounds)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _receive_all(inbounds, stored, acknowledge)
+        except IntegrityError as exc:
+            if "reference" in str(exc) and attempt < 2:
+                continue  # two new tickets drew the same reference (30^6): draw again
+            # A concurrent delivery of the same message won the unique constraint.
+            if len(inbounds) == 1 and (earlier := _existing(inbounds[0])):
+                return [IntakeResult(earlier.ticket, earlier, created=False, duplicate=True)]
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _receive_all(
+    inbounds: Sequence[Inbound],
+    stored: dict[tuple, Message],
+    acknowledge: Callable[[Sequence[Inbound]], Sequence[bool]] | None,
+) -> list[IntakeResult]:
+    """The body of `intake_receive_many`, inside its transaction."""
+    results: list[IntakeResult | None] = [None] * len(inbounds)
     first_in_batch: dict[tuple, int] = {}
     repeats: dict[int, int] = {}  # index -> index of the same message earlier in the batch
-    try:
-        with transaction.atomic():
-            openings: list[tuple[int, Opening]] = []
-            now = timezone.now()
-            for index, inbound in enumerate(inbounds):
-                key = _dedupe_key(inbound)
-                if key is not None and (earlier := stored.get(key)) is not None:
-                    results[index] = IntakeResult(
-                        earlier.ticket, earlier, created=False, duplicate=True
-                    )
-                    continue
-                if key is not None and key in first_in_batch:
-                    repeats[index] = first_in_batch[key]
-                    continue
-                if key is not None:
-                    first_in_batch[key] = index
-                redaction = redact((inbound.text or "").strip())
-                if inbound.ticket_id is None:
-                    openings.append((index, Opening(inbound, redaction.text, redaction.kinds)))
-                else:
-                    results[index] = _continue(inbound, redaction, now)
-            if acknowledge is not None and openings:
-                wanted = acknowledge([o.inbound for _i, o in openings])
-                openings = [
-                    (i, dataclasses.replace(o, acknowledge=bool(w)))
-                    for (i, o), w in zip(openings, wanted, strict=True)
-                ]
-            for (index, opening), opened in zip(
-                openings, tickets_open([o for _i, o in openings], now=now), strict=True
-            ):
-                if opening.redacted:
-                    redaction_notice_send(opened.ticket, opening.redacted)
-                results[index] = IntakeResult(
-                    opened.ticket,
-                    opened.message,
-                    created=True,
-                    duplicate=False,
-                    redacted=opening.redacted,
-                )
-            for index, earlier_index in repeats.items():
-                first = results[earlier_index]
-                assert first is not None
-                results[index] = dataclasses.replace(first, created=False, duplicate=True)
-    except IntegrityError:
-        # A concurrent delivery of the same message won the unique constraint.
-        if len(inbounds) == 1 and (earlier := _existing(inbounds[0])):
-            return [IntakeResult(earlier.ticket, earlier, created=False, duplicate=True)]
-        raise
+    openings: list[tuple[int, Opening]] = []
+    now = timezone.now()
+    for index, inbound in enumerate(inbounds):
+        key = _dedupe_key(inbound)
+        if key is not None and (earlier := stored.get(key)) is not None:
+            results[index] = IntakeResult(earlier.ticket, earlier, created=False, duplicate=True)
+            continue
+        if key is not None and key in first_in_batch:
+            repeats[index] = first_in_batch[key]
+            continue
+        if key is not None:
+            first_in_batch[key] = index
+        redaction = redact((inbound.text or "").strip())
+        if inbound.ticket_id is None:
+            openings.append((index, Opening(inbound, redaction.text, redaction.kinds)))
+        else:
+            results[index] = _continue(inbound, redaction, now)
+    if acknowledge is not None and openings:
+        wanted = acknowledge([o.inbound for _i, o in openings])
+        openings = [
+            (i, dataclasses.replace(o, acknowledge=bool(w)))
+            for (i, o), w in zip(openings, wanted, strict=True)
+        ]
+    opened_all = tickets_open([o for _i, o in openings], now=now) if openings else []
+    for (index, opening), opened in zip(openings, opened_all, strict=True):
+        if opening.redacted:
+            redaction_notice_send(opened.ticket, opening.redacted)
+        results[index] = IntakeResult(
+            opened.ticket, opened.message, created=True, duplicate=False, redacted=opening.redacted
+        )
+    for index, earlier_index in repeats.items():
+        first = results[earlier_index]
+        assert first is not None
+        results[index] = dataclasses.replace(first, created=False, duplicate=True)
     return [result for result in results if result is not None]
 
 

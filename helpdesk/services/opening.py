@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
-
 from helpdesk.incidents.services import incident_for_new_ticket, incident_link_event
 from helpdesk.models import AuthorKind, Message, Ticket, TicketEvent
 from helpdesk.references import reference_new
@@ -80,20 +78,6 @@ def _contacts(openings: Sequence[Opening]) -> list:
     return found
 
 
-def _tickets_insert(tickets: list[Ticket]) -> None:
-    """bulk INSERT; a reference collision (30^6 values) draws new references and retries."""
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                Ticket.objects.bulk_create(tickets)
-            return
-        except IntegrityError:
-            for ticket in tickets:
-                ticket.pk = None
-                ticket.reference = reference_new()
-    raise RuntimeError("could not allocate ticket references")  # pragma: no cover
-
-
 def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
     """Open one ticket per opening (caller's transaction); events are sent after commit."""
     from helpdesk.services.acknowledgements import acknowledgement_text
@@ -143,46 +127,47 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
             events.append(
                 ticket_event_new(ticket, "secrets_redacted", data={"kinds": list(opening.redacted)})
             )
-    _tickets_insert(tickets)
-    messages = Message.objects.bulk_create(
-        [
-            Message(
-                ticket=ticket,
-                seq=1,
-                author_kind=AuthorKind.CUSTOMER,
-                author_name=opening.inbound.name or ticket.contact.name,
-                channel=opening.inbound.channel,
-                text=opening.text,
-                html="" if opening.redacted else opening.inbound.html,
-                redacted=bool(opening.redacted),
-                client_id=opening.inbound.client_id,
-                email_message_id=opening.inbound.email_message_id,
-                email_in_reply_to=opening.inbound.email_in_reply_to[:255],
-                email_references=opening.inbound.email_references,
-            )
-            for opening, ticket in zip(openings, tickets, strict=True)
-        ]
-    )
+    # A reference collision (30^6 values) fails this INSERT and, with it, the caller's
+    # transaction or savepoint: `intake_receive_many` draws new references and starts over.
+    Ticket.objects.bulk_create(tickets)
+    openers = [
+        Message(
+            ticket=ticket,
+            seq=1,
+            author_kind=AuthorKind.CUSTOMER,
+            author_name=opening.inbound.name or ticket.contact.name,
+            channel=opening.inbound.channel,
+            text=opening.text,
+            html="" if opening.redacted else opening.inbound.html,
+            redacted=bool(opening.redacted),
+            client_id=opening.inbound.client_id,
+            email_message_id=opening.inbound.email_message_id,
+            email_in_reply_to=opening.inbound.email_in_reply_to[:255],
+            email_references=opening.inbound.email_references,
+        )
+        for opening, ticket in zip(openings, tickets, strict=True)
+    ]
+    acknowledgements = [
+        Message(
+            ticket=ticket,
+            seq=2,
+            author_kind=AuthorKind.SYSTEM,
+            author_name=HELPDESK_AUTHOR,
+            channel=ticket.channel,
+            text=acknowledgement_text(ticket),
+            automatic=True,
+            **delivery_prefill(ticket, internal=False),
+        )
+        for ticket in tickets
+        if ticket.last_seq == 2
+    ]
+    # Opening messages and acknowledgements in one INSERT.
+    Message.objects.bulk_create([*openers, *acknowledgements])
+    messages = openers
     for opening, message in zip(openings, messages, strict=True):
         attachments_store(message, opening.inbound.files)
     TicketEvent.objects.bulk_create(events)
     sla_clocks_insert(zip(tickets, clocks, strict=True), now=now)
-    acknowledgements = Message.objects.bulk_create(
-        [
-            Message(
-                ticket=ticket,
-                seq=2,
-                author_kind=AuthorKind.SYSTEM,
-                author_name=HELPDESK_AUTHOR,
-                channel=ticket.channel,
-                text=acknowledgement_text(ticket),
-                automatic=True,
-                **delivery_prefill(ticket, internal=False),
-            )
-            for ticket in tickets
-            if ticket.last_seq == 2
-        ]
-    )
     messages_deliver(acknowledgements)
     by_ticket = {ack.ticket_id: ack for ack in acknowledgements}
     opened = []

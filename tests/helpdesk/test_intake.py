@@ -77,3 +77,14 @@ def test_intake_query_count_is_bounded(queues):
     # contact upsert, ticket (in a savepoint), message, event, SLA clock; on SQLite the
     # snapshots' version checks are cache-table reads too (tests check them on every read).
     assert len(queries) <= 14, [q["sql"][:60] for q in queries.captured_queries]
+
+
+def test_reference_collision_draws_again_and_loses_nothing(queues, monkeypatch):
+    taken = intake_receive(Inbound(channel="web", email="a@b.co", text="Sin señal")).ticket
+    draws = iter([taken.reference, "T-ZZZZZZ"])  # the first draw repeats a stored reference
+    monkeypatch.setattr("helpdesk.services.opening.reference_new", lambda: next(draws))
+    result = intake_receive(Inbound(channel="web", email="c@d.co", text="Me cobraron doble"))
+    assert result.created and result.ticket.reference == "T-ZZZZZZ"
+    assert Ticket.objects.count() == 2
+    assert Message.objects.filter(ticket=result.ticket).count() == 1
+    assert TicketEvent.objects.filter(ticket=result.ticket, kind="created").count() == 1
