@@ -2,8 +2,9 @@
 
 Figures: messages/s and SQL queries per message for 1,000 mixed messages (new, replies by
 In-Reply-To and by subject tag, HTML with attachments) read by one `fetch --once` pass, in one
-process and with two worker processes (`--workers 2`); the same for 1,000 new messages only; and the reply-threading lookup rate with 100,000 messages stored
-against the same lookups on a nearly empty database (ratio ~1 means flat with size).
+process and with two worker processes (`--workers 2`); the same for 1,000 new messages only;
+and the reply-threading lookup rate with 100,000 messages stored against the same lookups on a
+nearly empty database (ratio ~1 means flat with size).
 """
 
 from __future__ import annotations
