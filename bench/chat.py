@@ -24,7 +24,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.typing import Origin
 
-from bench.scratch import scratch_database
+from bench.scratch import scratch_database, sla_policies_seed
 
 PAIRS = int(os.environ.get("CHAT_BENCH_PAIRS", "500"))
 RATE = float(os.environ.get("CHAT_BENCH_RATE", "200"))
@@ -65,6 +65,7 @@ def agents_create(count: int) -> list[tuple[int, str]]:
     from tests.factories import queues_create
 
     queues_create()
+    sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
     user_model = get_user_model()
     users = user_model.objects.bulk_create(
         [user_model(username=f"bench{i}", password="!", is_active=True) for i in range(count)]

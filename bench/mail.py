@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from django.db import connection
 
-from bench.scratch import scratch_database
+from bench.scratch import scratch_database, sla_policies_seed
 
 MIXED = 1000
 NEW_ONLY = 1000
@@ -216,6 +216,7 @@ def run() -> dict:
     try:
         with scratch_database("bench_mail"):
             queues_create()
+            sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
             source = MailSource("bench-prime", None, "technical")
             primed = []
             for i in range(100):

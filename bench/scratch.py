@@ -42,3 +42,12 @@ def scratch_database(name: str) -> Iterator[None]:
         settings_dict["NAME"] = original
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def sla_policies_seed() -> None:
+    """The SLA calendars and policies `seed_demo` installs, so benchmarks pay for real clocks."""
+    import io
+
+    from helpdesk.sla.seed import seed
+
+    seed(io.StringIO())

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.scratch import scratch_database
+from bench.scratch import scratch_database, sla_policies_seed
 
 N = 600
 TEXTS = [
@@ -92,6 +92,7 @@ def run() -> dict:
     IntakeThrottle.THROTTLE_RATES = {"intake": "1000000/min"}
     with scratch_database("bench_webform"):
         queues_create()
+        sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
         # Warm caches (triage rules, SLA policies) the way a running server would have them.
         ticket_submit(Inbound(channel="web", name="warm", email="warm@x.co", text=TEXTS[0]))
 

@@ -150,17 +150,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, locks --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _redis_db(url: str) -> str:
+    """The database number of a redis:// URL ('0' when it names none)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(url)
+    return parts.path.strip("/") or parse_qs(parts.query).get("db", ["0"])[0]
+
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's default 5 s read timeout equals channels-redis's 5 s blocking
-                # wait, which kills idle consumers; its pool of 100 raises instead of waiting
+                # PUBLISH/SUBSCRIBE ignore Redis database numbers: two installations (or test
+                # runs) sharing one Redis on different databases must not hear each other.
+                "prefix": f"asgi{_redis_db(REDIS_URL)}:",
+                # The pub/sub layer: a group send is one PUBLISH, each process holds one
+                # subscription connection. redis-py's pool of 100 raises instead of waiting
                 # under a few hundred busy sockets.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
-                "capacity": 1500,
-                "expiry": 30,
             },
         }
     }

@@ -21,16 +21,26 @@ MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def _header_index(message: MimeMessage) -> dict[str, list[str]]:
+    """Raw header values by lower-cased name, in order; built once per parsed message part
+    (a parse asks for some thirty headers, each a scan of the whole header list otherwise)."""
+    index: dict[str, list[str]] | None = getattr(message, "_helpdesk_header_index", None)
+    if index is None:
+        index = {}
+        for key, value in message.raw_items():
+            index.setdefault(key.lower(), []).append(str(value))
+        message._helpdesk_header_index = index  # type: ignore[attr-defined]
+    return index
+
+
 def header_raw(message: MimeMessage, name: str) -> str | None:
     """First raw value of header `name` (duplicates are common: the first one wins)."""
-    for key, value in message.raw_items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
+    values = _header_index(message).get(name.lower())
+    return values[0] if values else None
 
 
 def header_all(message: MimeMessage, name: str) -> list[str]:
-    return [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+    return list(_header_index(message).get(name.lower(), ()))
 
 
 def unfold(value: str) -> str:

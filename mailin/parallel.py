@@ -79,11 +79,34 @@ def _ready() -> int:
     return 0
 
 
+_SAMPLE = (
+    b"From: Ana <ana@example.com>\r\nTo: soporte@example.com\r\nSubject: Sin se\xc3\xb1al\r\n"
+    b"Message-ID: <calentar@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"No tengo se\xc3\xb1al en mi celular desde ayer.\r\n"
+)
+
+
+def _warm() -> None:
+    """Load here what every worker needs (snapshots, triage tables, the parser's lazy parts):
+    forked workers then start warm instead of each paying for it."""
+    from helpdesk.incidents.selectors import UNENDED
+    from helpdesk.services.queues import QUEUES
+    from helpdesk.sla.services import POLICIES
+    from helpdesk.triage.services import triage_decide
+    from mailin.parsing import email_parse
+
+    for snapshot in (QUEUES, POLICIES, UNENDED):
+        snapshot.get()
+    parsed = email_parse(_SAMPLE)
+    triage_decide(text=getattr(parsed, "text", ""), subject=getattr(parsed, "subject", ""))
+
+
 class BatchPool:
     """Worker processes forked from this one, with no database connection open at the fork."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        _warm()
         connections.close_all()  # children must not share a PostgreSQL socket with us
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")

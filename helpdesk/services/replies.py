@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk.models import AuthorKind, Message, Status, Ticket
+from helpdesk.models import AuthorKind, Channel, Message, Status, Ticket
 from helpdesk.services.delivery import delivery_prefill, message_deliver
 from helpdesk.services.events import (
     message_added_emit,
@@ -116,9 +116,14 @@ def ticket_reply(
                 old=old_status,
                 new=new_status,
             )
-        ticket_event_record(
-            ticket, "note_added" if internal else "replied", actor=author, data={"seq": message.seq}
-        )
+        if internal or ticket.channel != Channel.CHAT:
+            # A live chat turn is its own record (author, time, seq): no event per line.
+            ticket_event_record(
+                ticket,
+                "note_added" if internal else "replied",
+                actor=author,
+                data={"seq": message.seq},
+            )
         if update:
             ticket.save(update_fields=[*update, "updated_at"])
         if not internal:

@@ -7,6 +7,7 @@ None of them commits or sends anything by itself: the caller's transaction carri
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,21 +114,37 @@ def clock_save(
     """Derive, save, record and mirror: the one way a changed clock is persisted.
 
     `new` inserts directly (the clock's key is the ticket's, so a plain save would first try
-    an UPDATE that cannot match).
+    an UPDATE that cannot match). A clock that nothing changed (no event, same fields: a
+    customer writing twice while a target already runs) is not written again.
     """
+    before = getattr(clock, "loaded_values", None)  # set by `clock_of`
     state.refresh(clock)
-    clock.save(force_insert=new)
-    _events_write(ticket, clock, events, now)
+    recorded = [event for event in events if event is not None]
+    if new or recorded or _persisted(clock) != before:
+        clock.save(force_insert=new)
+    _events_write(ticket, clock, recorded, now)
     clock_mirror(ticket, clock)
 
 
+def _persisted(clock: TicketClock) -> tuple:
+    """The clock's stored values, to tell whether a save would change anything."""
+    return tuple(
+        json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
+        for value in (getattr(clock, f.attname) for f in TicketClock._meta.concrete_fields)
+    )
+
+
 def clock_of(ticket: Ticket) -> TicketClock | None:
-    return (
+    """The ticket's clock, locked, remembering its stored values (see `clock_save`)."""
+    clock = (
         TicketClock.objects.select_for_update(of=("self",))
         .select_related("policy__calendar")
         .filter(ticket_id=ticket.pk)
         .first()
     )
+    if clock is not None:
+        clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
+    return clock
 
 
 @dataclass
