@@ -132,8 +132,14 @@ def clarification_detect(analysed: Analysed) -> ClarificationEvidence:
     singles, pairs = _compiled()
     score = 0.0
     cues: list[str] = []
+    present = analysed.positions
     for weight, phrase in singles:
-        if phrase_find(phrase, analysed) is not None:
+        # The first-key test skips most phrases without a call (same result as phrase_find).
+        if (
+            phrase.keys[:1]
+            and phrase.keys[0] in present
+            and phrase_find(phrase, analysed) is not None
+        ):
             score += weight
             cues.append(phrase.text.replace("=", ""))
     for values, problems in pairs:
@@ -147,8 +153,14 @@ def clarification_detect(analysed: Analysed) -> ClarificationEvidence:
 def _pair_find(
     values: tuple[Phrase, ...], problems: tuple[Phrase, ...], analysed: Analysed
 ) -> tuple[str, str] | None:
-    found_values = [(p, phrase_find(p, analysed)) for p in values]
-    found_problems = [(p, phrase_find(p, analysed)) for p in problems]
+    present = analysed.positions
+    # Phrases whose first key is absent cannot match: skipped without a call.
+    found_values = [
+        (p, phrase_find(p, analysed)) for p in values if p.keys[:1] and p.keys[0] in present
+    ]
+    found_problems = [
+        (p, phrase_find(p, analysed)) for p in problems if p.keys[:1] and p.keys[0] in present
+    ]
     for value, at_value in found_values:
         if at_value is None:
             continue
