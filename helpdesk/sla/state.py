@@ -26,14 +26,21 @@ class ClockEvent:
 
 
 def calendar_of(calendar: BusinessCalendar | None) -> Calendar:
+    """The parsed calendar, kept on the instance (policies live in a per-process snapshot, so
+    their calendars are parsed once, not on every ticket). A changed calendar is a new
+    instance: saving one reloads the snapshot."""
     if calendar is None:
         return ALWAYS
-    return calendar_parse(
-        timezone=calendar.timezone,
-        always_open=calendar.always_open,
-        hours=calendar.hours,
-        holidays=calendar.holidays,
-    )
+    parsed: Calendar | None = calendar.__dict__.get("_parsed_calendar")
+    if parsed is None:
+        parsed = calendar_parse(
+            timezone=calendar.timezone,
+            always_open=calendar.always_open,
+            hours=calendar.hours,
+            holidays=calendar.holidays,
+        )
+        calendar.__dict__["_parsed_calendar"] = parsed
+    return parsed
 
 
 def _iso(moment: datetime | None) -> str | None:
