@@ -290,12 +290,12 @@ def _receive_together(
     def flush() -> None:
         if run:
             items = [parsed[i] for i in run]
-            matches = threads_find(items)  # type: ignore[arg-type]
+            customer = [p for p in items if isinstance(p, ParsedEmail)]  # all of them, by now
             routed = [
-                (parsed[i], raws[i], sources[i], match)
-                for i, match in zip(run, matches, strict=True)
+                (p, raws[i], sources[i], match)
+                for i, p, match in zip(run, customer, threads_find(customer), strict=True)
             ]
-            for i, outcome in zip(run, _intake(routed), strict=True):  # type: ignore[arg-type]
+            for i, outcome in zip(run, _intake(routed), strict=True):
                 outcomes[i] = outcome
             run.clear()
             run_ids.clear()

@@ -27,14 +27,13 @@ from helpdesk.services.events import (
     ticket_event_new,
 )
 from helpdesk.services.queues import queue_by_slug
+from helpdesk.services.replies import HELPDESK_AUTHOR
 from helpdesk.services.timeline import attachments_store
 from helpdesk.sla.services import NewClock, sla_clock_new, sla_clocks_insert
 from helpdesk.triage.services import triage_decide
 
 if TYPE_CHECKING:
     from helpdesk.services.intake import Inbound
-
-HELPDESK_AUTHOR = "Mesa de ayuda"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from helpdesk.services.timeline import (
 )
 from helpdesk.sla import services as sla
 
+HELPDESK_AUTHOR = "Mesa de ayuda"  # the author name of the helpdesk's own messages
+
 
 class ReplyError(ValueError):
     def __init__(self, code: str, message: str):
@@ -157,7 +159,7 @@ def ticket_notify(
         message = message_append(
             ticket,
             author_kind=AuthorKind.SYSTEM,
-            author_name="Mesa de ayuda",
+            author_name=HELPDESK_AUTHOR,
             channel=ticket.channel,
             text=text,
             internal=internal,
