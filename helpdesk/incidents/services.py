@@ -110,27 +110,12 @@ def incident_for_new_ticket(*, category: str, subject: str, text: str) -> Incide
     return max(matching, key=lambda i: (SEVERITY_RANK.get(i.severity, 0), i.starts_at))
 
 
-def incident_link_new_ticket(ticket: Ticket) -> Incident | None:
-    """Link an already saved new ticket to its incident (`incident_for_new_ticket`) and record
-    the `incident_linked` event. Intake links before the INSERT instead."""
-    first = ticket.messages.order_by("seq").first()
-    incident = incident_for_new_ticket(
-        category=ticket.category, subject=ticket.subject, text=first.text if first else ""
-    )
-    if incident is None:
-        return None
-    ticket.incident = incident
-    Ticket.objects.filter(pk=ticket.pk).update(incident=incident)
-    ticket_event_record(ticket, "incident_linked", **incident_link_event(incident))
-    return incident
-
-
-def incident_link_event(incident: Incident) -> dict[str, Any]:
-    """The `incident_linked` ticket event's fields for an automatic link."""
+def incident_link_event(incident: Incident, *, by: str = "auto") -> dict[str, Any]:
+    """The `incident_linked` ticket event's fields (`by`: "auto" at intake, "agent")."""
     return {
         "field": "incident",
         "new": incident.pk,
-        "data": {"incident": incident.pk, "by": "auto"},
+        "data": {"incident": incident.pk, "by": by},
     }
 
 
@@ -167,12 +152,7 @@ def incident_link(ticket: Ticket, incident: Incident | None, *, actor: Any) -> T
                 sla_resume(ticket, SLA_REASON, now=now)
         if incident is not None:
             ticket_event_record(
-                ticket,
-                "incident_linked",
-                actor=actor,
-                field="incident",
-                new=incident.pk,
-                data={"incident": incident.pk, "by": "agent"},
+                ticket, "incident_linked", actor=actor, **incident_link_event(incident, by="agent")
             )
             if incident.pause_sla and ticket.is_open:
                 sla_pause(ticket, SLA_REASON, now=now)

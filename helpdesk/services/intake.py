@@ -17,14 +17,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.models import AuthorKind, Message, Status, Ticket
+from helpdesk.models import Message, Status, Ticket
 from helpdesk.redaction import Redaction, redact
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
     ticket_event_record,
 )
-from helpdesk.services.opening import Opening, tickets_open
+from helpdesk.services.opening import Opening, customer_message_fields, tickets_open
 from helpdesk.services.replies import ticket_notify
 from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock_next
 from helpdesk.sla import services as sla
@@ -225,16 +225,12 @@ def _continue(inbound: Inbound, redaction: Redaction, now: datetime) -> IntakeRe
         ticket,
         reserved=True,
         files=inbound.files,
-        author_kind=AuthorKind.CUSTOMER,
-        author_name=inbound.name or ticket.contact.name,
-        channel=inbound.channel,
-        text=redaction.text,
-        html="" if redaction.changed else inbound.html,
-        redacted=redaction.changed,
-        client_id=inbound.client_id,
-        email_message_id=inbound.email_message_id,
-        email_in_reply_to=inbound.email_in_reply_to[:255],
-        email_references=inbound.email_references,
+        **customer_message_fields(
+            inbound,
+            redaction.text,
+            redacted=redaction.changed,
+            author_name=inbound.name or ticket.contact.name,
+        ),
     )
     if ticket.status in (Status.WAITING, Status.RESOLVED):
         old = ticket.status

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from helpdesk.incidents.services import incident_for_new_ticket, incident_link_event
-from helpdesk.models import AuthorKind, Message, Ticket, TicketEvent
+from helpdesk.models import AuthorKind, Contact, Message, Ticket, TicketEvent
 from helpdesk.references import reference_new
 from helpdesk.services.contacts import ContactDraft, contact_find_or_create, contacts_upsert
 from helpdesk.services.delivery import delivery_prefill, messages_deliver
@@ -50,7 +50,25 @@ class Opening:
 class Opened:
     ticket: Ticket
     message: Message
-    acknowledgement: Message | None
+
+
+def customer_message_fields(
+    inbound: Inbound, text: str, *, redacted: bool, author_name: str
+) -> dict[str, Any]:
+    """The fields of a customer's message, new ticket or follow-up (`text` already redacted;
+    the HTML is dropped when something was redacted, since it still holds the secret)."""
+    return {
+        "author_kind": AuthorKind.CUSTOMER,
+        "author_name": author_name,
+        "channel": inbound.channel,
+        "text": text,
+        "html": "" if redacted else inbound.html,
+        "redacted": redacted,
+        "client_id": inbound.client_id,
+        "email_message_id": inbound.email_message_id,
+        "email_in_reply_to": inbound.email_in_reply_to[:255],
+        "email_references": inbound.email_references,
+    }
 
 
 def _subject(inbound: Inbound, text: str) -> str:
@@ -58,7 +76,7 @@ def _subject(inbound: Inbound, text: str) -> str:
     return (inbound.subject.strip() or first_line)[:250]
 
 
-def _contacts(openings: Sequence[Opening]) -> list:
+def _contacts(openings: Sequence[Opening]) -> list[Contact]:
     by_email = contacts_upsert(
         [
             ContactDraft(o.inbound.name, o.inbound.email, o.inbound.phone, o.inbound.language)
@@ -133,16 +151,12 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
         Message(
             ticket=ticket,
             seq=1,
-            author_kind=AuthorKind.CUSTOMER,
-            author_name=opening.inbound.name or ticket.contact.name,
-            channel=opening.inbound.channel,
-            text=opening.text,
-            html="" if opening.redacted else opening.inbound.html,
-            redacted=bool(opening.redacted),
-            client_id=opening.inbound.client_id,
-            email_message_id=opening.inbound.email_message_id,
-            email_in_reply_to=opening.inbound.email_in_reply_to[:255],
-            email_references=opening.inbound.email_references,
+            **customer_message_fields(
+                opening.inbound,
+                opening.text,
+                redacted=bool(opening.redacted),
+                author_name=opening.inbound.name or ticket.contact.name,
+            ),
         )
         for opening, ticket in zip(openings, tickets, strict=True)
     ]
@@ -172,9 +186,8 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
     opened = []
     for ticket, message in zip(tickets, messages, strict=True):
         message_added_emit(message, fresh=True)
-        ack = by_ticket.get(ticket.pk)
-        if ack is not None:
+        if (ack := by_ticket.get(ticket.pk)) is not None:
             message_added_emit(ack, fresh=True)
         ticket_changed_emit(ticket, "created", fresh=True)
-        opened.append(Opened(ticket, message, ack))
+        opened.append(Opened(ticket, message))
     return opened

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.incidents.models import GeneralMessage, Incident
@@ -15,13 +14,10 @@ from helpdesk.incidents.services import (
     incident_close,
     incident_declare,
     incident_link,
-    incident_link_new_ticket,
     incident_matches,
 )
-from helpdesk.models import Contact, Message, Ticket, TicketEvent
-from helpdesk.references import reference_new
-from helpdesk.services.timeline import message_append
-from helpdesk.sla.services import sla_ticket_opened
+from helpdesk.models import Message, Ticket, TicketEvent
+from helpdesk.services.intake import Inbound, intake_receive
 from tests.listen import LayerListener
 from tests.sla.helpers import policy
 
@@ -50,24 +46,13 @@ def open_ticket(
     channel: str = "email",
     email: str = "cliente@example.com",
 ) -> Ticket:
-    """What intake does for a new ticket, in the same order: message, incident link, clock."""
-    with transaction.atomic():
-        contact, _ = Contact.objects.get_or_create(email=email, defaults={"name": "Cliente"})
-        ticket = Ticket.objects.create(
-            reference=reference_new(),
-            subject=text[:40],
-            queue=queue,
-            channel=channel,
-            contact=contact,
-            category=category,
-        )
-        message_append(
-            ticket, author_kind="customer", channel=channel, text=text, author_name="Cliente"
-        )
-        ticket.save(update_fields=["last_seq"])
-        incident_link_new_ticket(ticket)
-        sla_ticket_opened(ticket, now=timezone.now())
+    """A new ticket through the real intake (incident linking and the clock happen there);
+    `category` is what triage must make of `text`."""
+    ticket = intake_receive(
+        Inbound(channel=channel, text=text, name="Cliente", email=email, queue_hint=queue.slug)
+    ).ticket
     ticket.refresh_from_db()
+    assert ticket.category == category, (text, ticket.category)
     return ticket
 
 
@@ -142,7 +127,7 @@ def test_new_ticket_is_linked_and_its_clock_starts_paused(queues):
 def test_agent_links_and_unlinks_through_the_endpoint(client, queues, agent, billing_agent):
     policy(name="tec", first_response_minutes=60)
     incident = declare()
-    ticket = open_ticket(queues["technical"], text="El celular está lento", category="device")
+    ticket = open_ticket(queues["technical"], text="El celular no enciende", category="device")
     assert ticket.incident is None and ticket.sla_state == "running"
     url = f"/api/v1/status/tickets/{ticket.reference}/incident/"
 
