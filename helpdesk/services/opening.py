@@ -4,9 +4,10 @@
 batches) many at once; both write exactly the same rows. Everything a new ticket needs that can
 be decided before its INSERT is decided first, in Python, from per-process snapshots (triage
 rules, queues, SLA policies, active incidents): the ticket row goes in already triaged, linked
-to its incident and carrying its SLA due time. Then one statement per table: contacts (upsert),
-tickets, messages, audit events, SLA clocks (+ their events), acknowledgements, and one job for
-the acknowledgements' emails. Runs inside the caller's transaction; commits nothing itself.
+to its incident and carrying its SLA due time. Then the contacts' upsert, one `instances_insert`
+for the tickets, messages (openings and acknowledgements), audit events, SLA clocks and their
+events (two statements on PostgreSQL), and one job for the acknowledgements' emails. Runs
+inside the caller's transaction; commits nothing itself.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from helpdesk.incidents.services import incident_for_new_ticket, incident_link_event
 from helpdesk.models import AuthorKind, Contact, Message, Ticket, TicketEvent
 from helpdesk.references import reference_new
+from helpdesk.rows import instances_insert
 from helpdesk.services.contacts import ContactDraft, contact_find_or_create, contacts_upsert
 from helpdesk.services.delivery import delivery_prefill, messages_deliver
 from helpdesk.services.events import (
@@ -29,7 +31,7 @@ from helpdesk.services.events import (
 from helpdesk.services.queues import queue_by_slug
 from helpdesk.services.replies import HELPDESK_AUTHOR
 from helpdesk.services.timeline import attachments_store
-from helpdesk.sla.services import NewClock, sla_clock_new, sla_clocks_insert
+from helpdesk.sla.services import NewClock, sla_clock_new, sla_clock_rows
 from helpdesk.triage.services import triage_decide
 
 if TYPE_CHECKING:
@@ -144,9 +146,6 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
             events.append(
                 ticket_event_new(ticket, "secrets_redacted", data={"kinds": list(opening.redacted)})
             )
-    # A reference collision (30^6 values) fails this INSERT and, with it, the caller's
-    # transaction or savepoint: `intake_receive_many` draws new references and starts over.
-    Ticket.objects.bulk_create(tickets)
     openers = [
         Message(
             ticket=ticket,
@@ -174,13 +173,13 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
         for ticket in tickets
         if ticket.last_seq == 2
     ]
-    # Opening messages and acknowledgements in one INSERT.
-    Message.objects.bulk_create([*openers, *acknowledgements])
+    clock_rows, clock_events = sla_clock_rows(zip(tickets, clocks, strict=True), now=now)
+    # A reference collision (30^6 values) fails this INSERT and, with it, the caller's
+    # transaction or savepoint: `intake_receive_many` draws new references and starts over.
+    instances_insert(tickets, [*openers, *acknowledgements], events, clock_rows, clock_events)
     messages = openers
     for opening, message in zip(openings, messages, strict=True):
         attachments_store(message, opening.inbound.files)
-    TicketEvent.objects.bulk_create(events)
-    sla_clocks_insert(zip(tickets, clocks, strict=True), now=now)
     messages_deliver(acknowledgements)
     by_ticket = {ack.ticket_id: ack for ack in acknowledgements}
     opened = []

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from helpdesk.models import Message, Priority, SlaState, Status, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
+from helpdesk.rows import instances_insert
 from helpdesk.sla import state
 from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
 from helpdesk.snapshots import Snapshot
@@ -61,7 +62,7 @@ def event_rows(
 ) -> list[SlaClockEvent]:
     return [
         SlaClockEvent(
-            ticket_id=ticket.pk,
+            ticket=ticket,  # the ticket may still be unsaved (see `sla_clock_rows`)
             kind=event.kind,
             target=event.target,
             at=now,
@@ -176,16 +177,22 @@ def sla_clock_new(ticket: Ticket, *, now: datetime) -> NewClock:
     return NewClock(clock, [event for event in events if event is not None])
 
 
-def sla_clocks_insert(pairs: Iterable[tuple[Ticket, NewClock]], *, now: datetime) -> None:
-    """Insert new tickets' clocks (from `sla_clock_new`) and their events, in two statements."""
+def sla_clock_rows(
+    pairs: Iterable[tuple[Ticket, NewClock]], *, now: datetime
+) -> tuple[list[TicketClock], list[SlaClockEvent]]:
+    """The rows of new tickets' clocks (from `sla_clock_new`) and of their events, pointing at
+    the tickets, saved or not: `instances_insert` them after the tickets."""
     clocks, rows = [], []
     for ticket, new in pairs:
         new.clock.ticket = ticket
         clocks.append(new.clock)
         rows += event_rows(ticket, new.clock, new.events, now)
-    TicketClock.objects.bulk_create(clocks)
-    if rows:
-        SlaClockEvent.objects.bulk_create(rows)
+    return clocks, rows
+
+
+def sla_clocks_insert(pairs: Iterable[tuple[Ticket, NewClock]], *, now: datetime) -> None:
+    """Insert saved tickets' new clocks and their events."""
+    instances_insert(*sla_clock_rows(pairs, now=now))
 
 
 def sla_ticket_opened(ticket: Ticket, *, now: datetime) -> None:
