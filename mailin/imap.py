@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -50,17 +50,37 @@ def mailbox_url_parse(url: str, **extra: str) -> MailboxConfig:
     )
 
 
+def uid_set(uids: Iterable[int]) -> str:
+    """An IMAP UID set with runs collapsed: [1, 2, 3, 7, 9, 10] -> "1:3,7,9:10" (short commands
+    for large batches; only the UIDs given, never a wider range)."""
+    ordered = sorted(set(uids))
+    runs: list[str] = []
+    start = previous = None
+    for uid in ordered:
+        if previous is not None and uid == previous + 1:
+            previous = uid
+            continue
+        if start is not None:
+            runs.append(f"{start}:{previous}" if previous != start else f"{start}")
+        start = previous = uid
+    if start is not None:
+        runs.append(f"{start}:{previous}" if previous != start else f"{start}")
+    return ",".join(runs)
+
+
 class ImapSession:
     """One logged-in connection with the folder selected."""
 
-    def __init__(self, config: MailboxConfig, timeout: float = 30.0):
+    def __init__(self, config: MailboxConfig, timeout: float = 30.0, readonly: bool = False):
+        """`readonly`: the folder is opened with EXAMINE, so this connection cannot change
+        any flag (the reader's read-ahead connection)."""
         self.config = config
         context = ssl.create_default_context() if config.tls else None
         self.client = IMAPClient(
             config.host, port=config.port, ssl=config.tls, ssl_context=context, timeout=timeout
         )
         self.client.login(config.username, config.password)
-        info = self.client.select_folder(config.folder)
+        info = self.client.select_folder(config.folder, readonly=readonly)
         self.uidvalidity = int(info.get(b"UIDVALIDITY", 0))
         self.can_idle = b"IDLE" in self.client.capabilities()
         self.can_move = b"MOVE" in self.client.capabilities()
@@ -85,12 +105,13 @@ class ImapSession:
             if not self.client.folder_exists(target):
                 self.client.create_folder(target)
             if self.can_move:
-                self.client.move(uids, target)
+                self.client.move(uid_set(uids), target)
             else:
-                self.client.copy(uids, target)
-                self.client.add_flags(uids, [b"\\Seen"])
+                self.client.copy(uid_set(uids), target)
+                self.client.add_flags(uid_set(uids), [b"\\Seen"], silent=True)
             return
-        self.client.add_flags(uids, [b"\\Seen"])
+        # .SILENT: the server does not echo every message's new flags back (half the cost).
+        self.client.add_flags(uid_set(uids), [b"\\Seen"], silent=True)
 
     def idle_wait(self, timeout: float) -> bool:
         """Wait in IDLE up to `timeout` seconds; True when the server announced something."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -75,7 +74,6 @@ def _batch_process(batch: Batch, source: MailSource) -> list[MailOutcome]:
 
 
 def _ready() -> int:
-    time.sleep(0.05)  # keeps each warm-up task busy so that every worker gets forked
     return 0
 
 
@@ -111,8 +109,9 @@ class BatchPool:
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")
         )
-        for future in [self.executor.submit(_ready) for _ in range(workers)]:
-            future.result()
+        # With "fork" the first submit forks every worker at once, before this process starts
+        # any thread of its own (the read-ahead); no need to wait for the task itself.
+        self.executor.submit(_ready)
 
     def submit(self, batch: Batch, source: MailSource) -> Future[list[MailOutcome]]:
         return self.executor.submit(_batch_process, list(batch), source)

@@ -3,27 +3,33 @@
 Order per batch: fetch bytes -> process and commit (tickets, quarantine) -> flag or move on the
 server -> advance the cursor. A crash after the commit re-reads the batch next time, and
 Message-ID dedupe in the intake makes that harmless; nothing is flagged before it committed.
+A long backlog is read ahead on a second, read-only connection (`mailin.prefetch`), which
+changes nothing on the server.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
 
-from mailin.imap import ImapSession, MailboxConfig, mailbox_url_parse
+from mailin.imap import FETCH_BATCH, ImapSession, MailboxConfig, mailbox_url_parse
 from mailin.locks import ReaderLock
 from mailin.models import Mailbox, MailboxCursor
 from mailin.parallel import BatchKeys, BatchPool, batch_keys, depends
+from mailin.prefetch import Prefetch
 from mailin.services import MailOutcome, MailSource, emails_receive
 
 log = logging.getLogger(__name__)
 TX_BATCH = 100  # messages per database transaction
+AHEAD_PER_WORKER = 2  # batches queued or running per worker process
 
 
 @dataclass
@@ -108,18 +114,33 @@ def fetch_new(
         cursor.last_uid = 0
         cursor.save(update_fields=["uidvalidity", "last_uid", "updated_at"])
     uids = session.uids_after(cursor.last_uid, unseen_only=fresh)
-    batches = (
-        fetched[start : start + TX_BATCH]
-        for fetched in session.fetch(uids)
-        for start in range(0, len(fetched), TX_BATCH)
-    )
-    if pool is None:
-        for batch in batches:
-            outcomes = emails_receive(batch, target.source)  # committed on return
-            _batch_done(session, cursor, report, batch, outcomes, on_batch)
-        return report
-    _fetch_parallel(session, target, cursor, report, batches, pool, on_batch)
+    with _chunks(session, uids) as chunks:
+        batches = (
+            fetched[start : start + TX_BATCH]
+            for fetched in chunks
+            for start in range(0, len(fetched), TX_BATCH)
+        )
+        if pool is None:
+            for batch in batches:
+                outcomes = emails_receive(batch, target.source)  # committed on return
+                _batch_done(session, cursor, report, batch, outcomes, on_batch)
+        else:
+            _fetch_parallel(session, target, cursor, report, batches, pool, on_batch)
     return report
+
+
+@contextlib.contextmanager
+def _chunks(session: ImapSession, uids: list[int]) -> Iterator[Iterable[list[tuple[int, bytes]]]]:
+    """The bytes of `uids` in chunks. A backlog of more than one FETCH is read ahead on a
+    second connection while the reader processes (`mailin.prefetch`); the first batch comes
+    from the reader's own connection meanwhile, so processing starts without waiting for the
+    second login."""
+    if len(uids) <= FETCH_BATCH:
+        yield session.fetch(uids, FETCH_BATCH)
+        return
+    rest = uids[TX_BATCH:]
+    with Prefetch(session.config, session.uidvalidity, rest, FETCH_BATCH) as prefetch:
+        yield itertools.chain(session.fetch(uids[:TX_BATCH], TX_BATCH), prefetch)
 
 
 def _batch_done(
@@ -166,10 +187,13 @@ def _fetch_parallel(
             finished.discard(done[0][0])
             _cursor_advance(cursor, max(uid for uid, _raw in done))
 
+    # Up to two batches per worker in flight: a worker that finishes takes the next queued
+    # batch at once instead of idling while the reader flags, fetches and submits.
+    in_flight = pool.workers * AHEAD_PER_WORKER
     for batch in batches:
         keys = batch_keys(batch)
         while running and (
-            len(running) >= pool.workers or depends(keys, [k for _b, k, _f in running])
+            len(running) >= in_flight or depends(keys, [k for _b, k, _f in running])
         ):
             blockers = [f for _b, k, f in running if depends(keys, [k])]
             settle(blockers or [f for _b, _k, f in running])
