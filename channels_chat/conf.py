@@ -31,6 +31,10 @@ DEFAULTS: dict[str, float] = {
     "RESUME_MAX_AGE_DAYS": 30,
     # Validate every frame the server sends against protocol.py (tests and development).
     "CHECK_FRAMES": 0,
+    # Group commit of chat turns (`channels_chat.writer`): batches in flight per process, and
+    # the most turns one batch takes.
+    "WRITERS": 1,
+    "BATCH_MAX": 64,
     # The bench-only relay route (no storage) is mounted only when this is 1.
     "BENCH_RELAY": 0,
 }

@@ -37,7 +37,9 @@ from channels_chat.services.assignment import (
     conversation_transfer,
     presence_set,
 )
-from channels_chat.services.conversations import chat_reply_send, conversation_close
+from channels_chat.services.conversations import conversation_close
+from channels_chat.services.turns import AgentLine
+from channels_chat.writer import turn_store
 from helpdesk.models.agents import Presence
 from helpdesk.permissions import is_agent, is_supervisor
 
@@ -149,12 +151,14 @@ class AgentConsumer(ChatSocket):
         )
 
     async def on_message(self, frame: dict[str, Any]) -> None:
-        stored = await db(chat_reply_send)(
-            frame["conversation"],
-            agent=self.user,
-            client_id=frame["id"],
-            text=frame["text"],
-            internal=bool(frame.get("internal", False)),
+        stored = await turn_store(
+            AgentLine(
+                frame["conversation"],
+                self.user,
+                frame["id"],
+                frame["text"],
+                internal=bool(frame.get("internal", False)),
+            )
         )
         await self.send_frame(
             {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}

@@ -24,11 +24,12 @@ from channels_chat.protocol import (
 from channels_chat.selectors import agent_display, messages_after, queue_position
 from channels_chat.services.conversations import (
     CustomerSide,
-    chat_message_receive,
     conversation_close,
     conversation_open,
     conversation_resume,
 )
+from channels_chat.services.turns import CustomerLine
+from channels_chat.writer import turn_store
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,8 @@ class CustomerConsumer(ChatSocket):
     async def on_message(self, frame: dict[str, Any]) -> None:
         if self.side is None:
             raise ProtocolError("not_started", client_id=frame["id"])
-        stored = await db(chat_message_receive)(
-            self.side, client_id=frame["id"], text=frame["text"], ended=self.ended
+        stored = await turn_store(
+            CustomerLine(self.side, frame["id"], frame["text"], ended=self.ended)
         )
         await self.send_frame(
             {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}

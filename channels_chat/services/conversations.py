@@ -29,7 +29,7 @@ from channels_chat.services.notices import conversation_emit
 from helpdesk.models import Message, Queue, Status, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.services.intake import Inbound, IntakeError, intake_receive
-from helpdesk.services.replies import ReplyError, ticket_reply
+from helpdesk.services.replies import Reply, ReplyError, ticket_reply_many
 from helpdesk.services.tickets import ticket_status_set
 
 
@@ -141,6 +141,19 @@ def _stored_again(ticket_id: int, stored_id: str) -> Stored | None:
     return None if seq is None else Stored(seq, True)
 
 
+def customer_inbound(customer: CustomerSide, stored_id: str, text: str) -> Inbound:
+    """A customer's chat line as intake takes it (`stored_id`: the prefixed client id)."""
+    return Inbound(
+        channel="chat",
+        ticket_id=customer.ticket_id,
+        client_id=stored_id,
+        text=text,
+        name=customer.name,
+        email=customer.email,
+        language=customer.language,
+    )
+
+
 def chat_message_receive(
     customer: CustomerSide, *, client_id: str, text: str, ended: bool = False
 ) -> Stored:
@@ -149,6 +162,7 @@ def chat_message_receive(
     `ended` is the socket's knowledge that the chat ended (from the `ended` notice): then only
     a retry of a turn stored earlier is acked. A turn racing the close by a few milliseconds is
     stored like any customer message on the ticket (intake reopens it when it was resolved).
+    Several turns at once: `channels_chat.services.turns.chat_turns_store`.
     """
     stored_id = client_id_store(CUSTOMER_ID_PREFIX, client_id)
     if ended:
@@ -156,17 +170,7 @@ def chat_message_receive(
             return again
         raise ProtocolError("conversation_ended", client_id=client_id)
     try:
-        result = intake_receive(
-            Inbound(
-                channel="chat",
-                ticket_id=customer.ticket_id,
-                client_id=stored_id,
-                text=text,
-                name=customer.name,
-                email=customer.email,
-                language=customer.language,
-            )
-        )
+        result = intake_receive(customer_inbound(customer, stored_id, text))
     except IntakeError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
     return Stored(result.message.seq, result.duplicate)
@@ -180,14 +184,15 @@ def _reply_status(turn: AgentTurn, internal: bool) -> str | None:
     return Status.OPEN if live and not internal else None
 
 
-def chat_reply_send(
+def chat_reply_prepare(
     conversation_id: int, *, agent: Any, client_id: str, text: str, internal: bool = False
-) -> Stored:
-    """An agent's chat turn through `ticket_reply` (idempotent on the client id).
+) -> Reply | Stored:
+    """Check an agent's chat turn (one query) and say what to store: the `Reply`, or the ack
+    of a turn stored before that would now be refused (a retry after the chat ended or moved).
 
     Public turns need the conversation active with this agent (or a supervisor); internal
     notes need only a queue the agent belongs to. A public turn in an active chat keeps the
-    ticket open (`_reply_status`).
+    ticket open (`_reply_status`). Raises ProtocolError for a refused turn; writes nothing.
     """
     turn = agent_turn_read(conversation_id, agent)
     if turn is None:
@@ -205,26 +210,34 @@ def chat_reply_send(
                 code, _("Acepta la conversación antes de escribir."), client_id=client_id
             )
         if refusal is not None:
-            # A retry of a turn stored before the chat ended or moved still gets its ack.
             if again := _stored_again(turn.ticket_id, stored_id):
                 return again
             raise refusal
-    # ticket_reply locks and re-reads the ticket; a deferred instance is all it needs here.
-    ticket = Ticket.from_db("default", ["id"], [turn.ticket_id])
-    started = timezone.now()
+    return Reply(
+        turn.ticket_id,
+        agent,
+        text,
+        internal=internal,
+        client_id=stored_id,
+        status=_reply_status(turn, internal),
+    )
+
+
+def chat_reply_send(
+    conversation_id: int, *, agent: Any, client_id: str, text: str, internal: bool = False
+) -> Stored:
+    """An agent's chat turn through `ticket_reply` (idempotent on the client id), checked by
+    `chat_reply_prepare`. Several turns at once: `channels_chat.services.turns`."""
+    prepared = chat_reply_prepare(
+        conversation_id, agent=agent, client_id=client_id, text=text, internal=internal
+    )
+    if isinstance(prepared, Stored):
+        return prepared
     try:
-        message = ticket_reply(
-            ticket,
-            author=agent,
-            text=text,
-            internal=internal,
-            client_id=stored_id,
-            status=_reply_status(turn, internal),
-        )
+        replied = ticket_reply_many([prepared])[0]
     except ReplyError as exc:
         raise ProtocolError(exc.code, str(exc), client_id=client_id) from exc
-    # ticket_reply returns the first message for a client id it has already stored.
-    return Stored(message.seq, message.created_at < started)
+    return Stored(replied.message.seq, replied.duplicate)
 
 
 def _answered_last(ticket: Ticket) -> bool:

@@ -5,7 +5,9 @@ An agent answers in one place whatever the channel; delivery follows the ticket'
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +44,26 @@ def _author_name(user: object) -> str:
     return full or getattr(user, "username", "")
 
 
+@dataclass(frozen=True)
+class Reply:
+    """One agent reply or internal note, as `ticket_reply_many` takes it."""
+
+    ticket_id: int
+    author: object
+    text: str
+    internal: bool = False
+    client_id: str | None = None
+    html: str = ""
+    files: Sequence[IncomingFile] = ()
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Replied:
+    message: Message
+    duplicate: bool  # stored before under the same client id: nothing was written
+
+
 def ticket_reply(
     ticket: Ticket,
     *,
@@ -59,82 +81,127 @@ def ticket_reply(
     idempotent on `client_id` per ticket (the chat console retries safely); realtime
     events after commit. A public reply meets the written-answer SLA; a note never does.
     """
-    text = (text or "").strip()
-    if not text and not files:
-        raise ReplyError("empty", "La respuesta está vacía.")
-    if client_id:
-        existing = Message.objects.filter(ticket=ticket, client_id=client_id).first()
-        if existing:
-            return existing
-    now = timezone.now()
+    reply = Reply(ticket.pk, author, text, internal, client_id, html, files, status)
+    return ticket_reply_many([reply])[0].message
+
+
+def ticket_reply_many(replies: Sequence[Reply]) -> list[Replied]:
+    """`ticket_reply` for several replies (a chat process's group commit), results in order.
+
+    Same guarantees per reply, but atomic as a whole: one transaction (or savepoint) holds
+    them all, so a caller that must isolate a failing reply retries them one by one.
+    Idempotent per (ticket, client id), also within the batch (a repeat gets the first
+    message, `duplicate=True`). Tickets are locked in ascending id order (replies to one
+    ticket in the given order), so concurrent batches queue on each other, never deadlock.
+    """
+    cleaned = [dataclasses.replace(r, text=(r.text or "").strip()) for r in replies]
+    for reply in cleaned:
+        if not reply.text and not reply.files:
+            raise ReplyError("empty", "La respuesta está vacía.")
+    stored = _stored_replies(cleaned)
+    results: list[Replied | None] = [None] * len(cleaned)
     with transaction.atomic():
-        # Lock, next seq and the answer's times in one statement (a note stamps nothing).
-        answered = {} if internal else {"last_agent_message_at": now}
-        ticket = ticket_lock_next(
-            ticket.pk,
-            now=now,
-            stamp=answered,
-            stamp_if_empty={"first_response_at": now} if answered else None,
-        )
-        message = message_append(
+        for index in sorted(range(len(cleaned)), key=lambda i: cleaned[i].ticket_id):
+            reply = cleaned[index]
+            key = (reply.ticket_id, reply.client_id)
+            if reply.client_id and (earlier := stored.get(key)) is not None:
+                results[index] = Replied(earlier, True)
+                continue
+            message = _reply_write(reply)
+            if reply.client_id:
+                stored[key] = message
+            results[index] = Replied(message, False)
+    return [result for result in results if result is not None]
+
+
+def _stored_replies(replies: Sequence[Reply]) -> dict[tuple[int, str | None], Message]:
+    """Messages already stored under the replies' (ticket, client id) keys (one query).
+
+    Two IN lists rather than one OR term per reply: a batch's query compiles in constant
+    time, and the few rows matching only across pairs are dropped here.
+    """
+    keys = {(r.ticket_id, r.client_id) for r in replies if r.client_id}
+    if not keys:
+        return {}
+    found = Message.objects.filter(
+        ticket_id__in={ticket_id for ticket_id, _ in keys},
+        client_id__in={client_id for _, client_id in keys},
+    )
+    return {(m.ticket_id, m.client_id): m for m in found if (m.ticket_id, m.client_id) in keys}
+
+
+def _reply_write(reply: Reply) -> Message:
+    """One reply, inside the caller's transaction (`ticket_reply_many`)."""
+    author, internal = reply.author, reply.internal
+    now = timezone.now()
+    # Lock, next seq and the answer's times in one statement (a note stamps nothing).
+    answered = {} if internal else {"last_agent_message_at": now}
+    ticket = ticket_lock_next(
+        reply.ticket_id,
+        now=now,
+        stamp=answered,
+        stamp_if_empty={"first_response_at": now} if answered else None,
+    )
+    message = message_append(
+        ticket,
+        reserved=True,
+        files=reply.files,
+        author_kind=AuthorKind.AGENT,
+        author_user=author,
+        author_name=_author_name(author),
+        channel=ticket.channel,
+        text=reply.text,
+        html=reply.html,
+        internal=internal,
+        client_id=reply.client_id,
+        **delivery_prefill(ticket, internal=internal),
+    )
+    update: list[str] = []  # the lock already wrote seq, times and updated_at
+    status = reply.status
+    if not internal:
+        new_status = status or (Status.WAITING if ticket.is_open else ticket.status)
+    else:
+        new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
+    if ticket.assignee_id is None and not internal:
+        ticket.assignee = author  # type: ignore[assignment]
+        update.append("assignee")
+        ticket_event_record(
             ticket,
-            reserved=True,
-            files=files,
-            author_kind=AuthorKind.AGENT,
-            author_user=author,
-            author_name=_author_name(author),
-            channel=ticket.channel,
-            text=text,
-            html=html,
-            internal=internal,
-            client_id=client_id,
-            **delivery_prefill(ticket, internal=internal),
+            "assigned",
+            actor=author,
+            field="assignee",
+            new=getattr(author, "username", ""),
+            data={"by": "reply"},
         )
-        update: list[str] = []  # the lock already wrote seq, times and updated_at
-        if not internal:
-            new_status = status or (Status.WAITING if ticket.is_open else ticket.status)
-        else:
-            new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
-        if ticket.assignee_id is None and not internal:
-            ticket.assignee = author  # type: ignore[assignment]
-            update.append("assignee")
-            ticket_event_record(
-                ticket,
-                "assigned",
-                actor=author,
-                field="assignee",
-                new=getattr(author, "username", ""),
-                data={"by": "reply"},
-            )
-        old_status = ticket.status
-        if new_status != old_status:
-            ticket.status = new_status
-            update.append("status")
-            ticket_event_record(
-                ticket,
-                "status_changed",
-                actor=author,
-                field="status",
-                old=old_status,
-                new=new_status,
-            )
-        if internal or ticket.channel != Channel.CHAT:
-            # A live chat turn is its own record (author, time, seq): no event per line.
-            ticket_event_record(
-                ticket,
-                "note_added" if internal else "replied",
-                actor=author,
-                data={"seq": message.seq},
-            )
-        if update:
-            ticket.save(update_fields=[*update, "updated_at"])
-        if not internal:
-            sla.sla_agent_replied(ticket, message, now=now)
-        if new_status != old_status:
-            sla.sla_status_changed(ticket, old_status, new_status, now=now)
-        message_deliver(message)
-        message_added_emit(message)
-        ticket_changed_emit(ticket, "reply")
+    old_status = ticket.status
+    if new_status != old_status:
+        ticket.status = new_status
+        update.append("status")
+        ticket_event_record(
+            ticket,
+            "status_changed",
+            actor=author,
+            field="status",
+            old=old_status,
+            new=new_status,
+        )
+    if internal or ticket.channel != Channel.CHAT:
+        # A live chat turn is its own record (author, time, seq): no event per line.
+        ticket_event_record(
+            ticket,
+            "note_added" if internal else "replied",
+            actor=author,
+            data={"seq": message.seq},
+        )
+    if update:
+        ticket.save(update_fields=[*update, "updated_at"])
+    if not internal:
+        sla.sla_agent_replied(ticket, message, now=now)
+    if new_status != old_status:
+        sla.sla_status_changed(ticket, old_status, new_status, now=now)
+    message_deliver(message)
+    message_added_emit(message)
+    ticket_changed_emit(ticket, "reply")
     return message
 
 

@@ -1,0 +1,141 @@
+"""Several chat turns stored together: the sync half of a process's group commit.
+
+`channels_chat.writer` collects the turns that arrive while the previous batch is being
+written and hands them here in one thread hop. Customer lines go through intake together
+(`intake_receive_many`), agent lines through the reply service together
+(`ticket_reply_many`): one transaction each instead of one per line, one dedupe query each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from channels_chat.protocol import CUSTOMER_ID_PREFIX, client_id_store
+from channels_chat.services.conversations import (
+    CustomerSide,
+    Stored,
+    chat_message_receive,
+    chat_reply_prepare,
+    chat_reply_send,
+    customer_inbound,
+)
+from helpdesk.services.intake import Inbound, intake_receive_many
+from helpdesk.services.replies import Reply, ticket_reply_many
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CustomerLine:
+    customer: CustomerSide
+    client_id: str  # as on the wire
+    text: str
+    ended: bool = False  # the socket heard that the chat ended
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    conversation_id: int
+    agent: Any
+    client_id: str  # as on the wire
+    text: str
+    internal: bool = False
+
+
+Turn = CustomerLine | AgentLine
+Outcome = Stored | Exception  # the ack's figures, or what the single-turn path raised
+
+
+def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
+    """Store `turns`, each exactly as `chat_message_receive` / `chat_reply_send` would; one
+    outcome per turn, in order (a refused turn's ProtocolError does not affect the others).
+
+    Guarantees, per turn as for one turn: stored (with its seq) when this returns, so the
+    caller acks after; idempotent on the client id (also between two turns of the batch);
+    events after commit. Customer lines commit together, then agent lines (two transactions;
+    tickets locked in ascending id order in each, so two processes' batches never deadlock).
+    When a batch fails as a whole (a bad line, a lost race, a lock timeout) nothing of it was
+    written and its turns are stored again one by one, so only the faulty turn fails.
+    """
+    outcomes: list[Outcome | None] = [None] * len(turns)
+    customers: list[tuple[int, Inbound]] = []
+    agents: list[tuple[int, Reply]] = []
+    for index, turn in enumerate(turns):
+        try:
+            if isinstance(turn, CustomerLine):
+                if turn.ended:  # rare: only a retry of a stored line is acked
+                    outcomes[index] = _one(turn)
+                    continue
+                stored_id = client_id_store(CUSTOMER_ID_PREFIX, turn.client_id)
+                customers.append((index, customer_inbound(turn.customer, stored_id, turn.text)))
+            else:
+                prepared = chat_reply_prepare(
+                    turn.conversation_id,
+                    agent=turn.agent,
+                    client_id=turn.client_id,
+                    text=turn.text,
+                    internal=turn.internal,
+                )
+                if isinstance(prepared, Stored):
+                    outcomes[index] = prepared
+                else:
+                    agents.append((index, prepared))
+        except Exception as exc:  # noqa: BLE001 - handed to that turn's socket
+            outcomes[index] = exc
+    if customers:
+        _customers_store(turns, customers, outcomes)
+    if agents:
+        _agents_store(turns, agents, outcomes)
+    assert all(outcome is not None for outcome in outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _customers_store(
+    turns: Sequence[Turn], batch: list[tuple[int, Inbound]], outcomes: list[Outcome | None]
+) -> None:
+    # Ascending ticket ids (stable: one ticket's lines keep their order) fix the lock order.
+    batch = sorted(batch, key=lambda item: item[1].ticket_id or 0)
+    try:
+        results = intake_receive_many([inbound for _index, inbound in batch])
+    except Exception:
+        log.info("chat batch of %s customer lines failed; one by one", len(batch), exc_info=True)
+        for index, _inbound in batch:
+            outcomes[index] = _one(turns[index])
+        return
+    for (index, _inbound), result in zip(batch, results, strict=True):
+        outcomes[index] = Stored(result.message.seq, result.duplicate)
+
+
+def _agents_store(
+    turns: Sequence[Turn], batch: list[tuple[int, Reply]], outcomes: list[Outcome | None]
+) -> None:
+    try:
+        replied = ticket_reply_many([reply for _index, reply in batch])
+    except Exception:
+        log.info("chat batch of %s agent lines failed; one by one", len(batch), exc_info=True)
+        for index, _reply in batch:
+            outcomes[index] = _one(turns[index])
+        return
+    for (index, _reply), one in zip(batch, replied, strict=True):
+        outcomes[index] = Stored(one.message.seq, one.duplicate)
+
+
+def _one(turn: Turn) -> Outcome:
+    """One turn through the single-turn path, its exception returned rather than raised."""
+    try:
+        if isinstance(turn, CustomerLine):
+            return chat_message_receive(
+                turn.customer, client_id=turn.client_id, text=turn.text, ended=turn.ended
+            )
+        return chat_reply_send(
+            turn.conversation_id,
+            agent=turn.agent,
+            client_id=turn.client_id,
+            text=turn.text,
+            internal=turn.internal,
+        )
+    except Exception as exc:  # noqa: BLE001 - handed to that turn's socket
+        return exc

@@ -1,0 +1,144 @@
+"""Group commit of chat turns: several turns stored together, each as if it were alone."""
+
+import asyncio
+import io
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
+
+from channels_chat.protocol import ProtocolError
+from channels_chat.services.assignment import conversation_accept
+from channels_chat.services.conversations import (
+    CustomerSide,
+    Stored,
+    conversation_open,
+)
+from channels_chat.services.turns import AgentLine, CustomerLine, chat_turns_store
+from channels_chat.writer import TurnWriter
+from helpdesk.models import Message, Status, Ticket, TicketEvent
+from helpdesk.sla.models import SlaClockEvent
+from helpdesk.sla.seed import seed as sla_seed
+
+pytestmark = [pytest.mark.core]
+
+
+def chat(name: str, agent=None):
+    opened = conversation_open(name=name, email=f"{name}@example.com", topic="No tengo señal")
+    conversation = opened.conversation
+    if agent is not None:
+        conversation = conversation_accept(conversation.pk, agent=agent)
+    return conversation, CustomerSide.of(conversation)
+
+
+def timeline(ticket_id: int) -> list[tuple[int, str | None, str]]:
+    return list(
+        Message.objects.filter(ticket_id=ticket_id)
+        .order_by("seq")
+        .values_list("seq", "client_id", "text")
+    )
+
+
+def test_a_batch_stores_each_turn_as_if_alone(db, queues, agent):
+    sla_seed(io.StringIO())  # the demo's policies: the chat's ticket gets a running clock
+    first, first_side = chat("ana", agent)
+    waiting, waiting_side = chat("bea")  # nobody accepted it: the agent may not write there
+    outcomes = chat_turns_store(
+        [
+            CustomerLine(first_side, "c1", "uno"),
+            AgentLine(first.pk, agent, "a1", "dos"),
+            CustomerLine(first_side, "c1", "uno"),  # the same id again: stored once
+            AgentLine(waiting.pk, agent, "x1", "no"),
+            CustomerLine(waiting_side, "c1", "hola"),
+            CustomerLine(first_side, "c2", "tres"),
+        ]
+    )
+    refused = outcomes[3]
+    assert isinstance(refused, ProtocolError) and refused.code == "not_waiting"
+    assert refused.client_id == "x1"
+    # Customer lines commit first (in their order per ticket), then agent lines.
+    assert [o for i, o in enumerate(outcomes) if i != 3] == [
+        Stored(2, False),
+        Stored(4, False),
+        Stored(2, True),
+        Stored(2, False),
+        Stored(3, False),
+    ]
+    assert [row[:2] for row in timeline(first.ticket_id)] == [
+        (1, None),
+        (2, "c:c1"),
+        (3, "c:c2"),
+        (4, "a:a1"),
+    ]
+    assert [row[:2] for row in timeline(waiting.ticket_id)] == [(1, None), (2, "c:c1")]
+    ticket = Ticket.objects.get(pk=first.ticket_id)
+    # A live chat turn keeps the ticket open and meets the first response; no event per line.
+    assert ticket.status == Status.OPEN
+    assert ticket.first_response_at is not None
+    met = SlaClockEvent.objects.filter(ticket=ticket, kind="met", target="first_response")
+    assert met.count() == 1
+    assert not TicketEvent.objects.filter(ticket=ticket, kind="replied").exists()
+
+
+def test_a_failing_turn_leaves_its_batch_stored_once(db, queues, agent):
+    conversation, side = chat("ana", agent)
+    ghost = CustomerSide(0, 999_999, "nadie", "nadie@example.com", "es")  # no such ticket
+    outcomes = chat_turns_store(
+        [
+            CustomerLine(side, "c1", "uno"),
+            CustomerLine(ghost, "c1", "perdido"),
+            AgentLine(conversation.pk, agent, "a1", "dos"),
+        ]
+    )
+    assert outcomes[0] == Stored(2, False)
+    assert isinstance(outcomes[1], Ticket.DoesNotExist)
+    assert outcomes[2] == Stored(3, False)
+    assert [row[:2] for row in timeline(conversation.ticket_id)] == [
+        (1, None),
+        (2, "c:c1"),
+        (3, "a:a1"),
+    ]
+    assert not Message.objects.filter(text="perdido").exists()
+
+
+async def test_turns_arriving_during_a_write_share_the_next_batch(transactional_db, queues, agent):
+    try:
+        await _share_the_next_batch(agent)
+    finally:
+        # The test's own sync thread must not keep a connection a later test would tidy.
+        await sync_to_async(connections.close_all)()
+
+
+async def _share_the_next_batch(agent):
+    conversation, side = await sync_to_async(chat)("ana", agent)
+    writer = TurnWriter(asyncio.get_running_loop())
+    alone = asyncio.ensure_future(writer.store(CustomerLine(side, "c0", "sola")))
+    for _ in range(3):  # store() runs, then the writer's task takes the turn at once
+        await asyncio.sleep(0)
+    assert writer.in_flight == 1 and writer.pending == []
+    together = [
+        writer.store(CustomerLine(side, "c1", "uno")),
+        writer.store(AgentLine(conversation.pk, agent, "a1", "dos")),
+        writer.store(CustomerLine(side, "c2", "tres")),
+        writer.store(AgentLine(conversation.pk, agent, "a1", "dos")),
+    ]
+    results = await asyncio.gather(alone, *together)
+    assert results == [
+        Stored(2, False),
+        Stored(3, False),
+        Stored(5, False),
+        Stored(4, False),
+        Stored(5, True),
+    ]
+    assert (writer.batches, writer.largest, writer.in_flight) == (2, 4, 0)
+    with pytest.raises(ProtocolError) as refused:
+        await writer.store(AgentLine(conversation.pk + 1000, agent, "a9", "¿?"))
+    assert refused.value.code == "not_found"
+    rows = await sync_to_async(timeline)(conversation.ticket_id)
+    assert [row[:2] for row in rows] == [
+        (1, None),
+        (2, "c:c0"),
+        (3, "c:c1"),
+        (4, "c:c2"),
+        (5, "a:a1"),
+    ]
