@@ -192,7 +192,7 @@ else:
     }
 
 # --- Background jobs (Django Tasks API via django-tasks) -------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "helpdesk.jobs.JobsBackend"}}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
