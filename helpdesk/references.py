@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from django.core import signing
 
@@ -23,8 +24,23 @@ def reference_find(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+_last_token: tuple[str, float, str] = ("", 0.0, "")
+
+
 def tracking_token(reference: str) -> str:
-    return signing.dumps(reference, salt=_SALT, compress=True)
+    """A signed, dated token for the tracking link of `reference`.
+
+    Opening a ticket signs the same reference twice (acknowledgement, then the form's
+    redirect): the last token is reused for a minute (its date stays within that minute).
+    """
+    global _last_token
+    last_reference, signed_at, token = _last_token
+    now = time.monotonic()
+    if last_reference == reference and now - signed_at < 60:
+        return token
+    token = signing.dumps(reference, salt=_SALT)
+    _last_token = (reference, now, token)
+    return token
 
 
 def tracking_reference(token: str, max_age_days: int) -> str | None:
