@@ -5,13 +5,26 @@ In-Reply-To and by subject tag, HTML with attachments) read by one `fetch --once
 process and with two worker processes (`--workers 2`); the same for 1,000 new messages only;
 and the reply-threading lookup rate with 100,000 messages stored against the same lookups on a
 nearly empty database (ratio ~1 means flat with size).
+
+`headline` names the figure compared with the target of issue #4 (>= 1,000 new messages/s on
+this 2-core machine): new messages with `mailin fetch --once --workers 2`, the way a backlog is
+meant to be read on PostgreSQL. Every pass is timed from `fetch_once` to its return (lock,
+login, pool start, fetch, processing, commit, flags, cursor); the messages are appended to
+Dovecot and flushed to disk (`sync`) before the clock starts, so the kernel writing back the
+bench's own set-up does not land inside the measured window. `*_cpu_ms_per_message` is the
+Python CPU of the reader and its workers (PostgreSQL and Dovecot not included).
+
+Environment: MAIL_BENCH_DB (scratch database name, default bench_mail).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import resource
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -21,6 +34,7 @@ MIXED = 1000
 NEW_ONLY = 1000
 WORKERS = 2  # `mailin fetch --once --workers 2`: one per core of this machine
 STORED = 100_000
+TARGET = 1000  # new messages/s, issue #4
 LOOKUPS = 2000
 TEXTS = [
     "No tengo señal en mi casa desde ayer, el celular dice sin servicio.",
@@ -99,7 +113,23 @@ def _counting() -> Iterator[list[int]]:
         yield count
 
 
-def _ingest(dovecot, messages: list[bytes], workers: int = 1) -> tuple[float, int, dict, float]:
+def _cpu_seconds() -> float:
+    """CPU of this process and of its reaped children (the `--workers` processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True)
+class Pass:
+    elapsed: float
+    queries: int
+    counts: dict
+    imap_rate: float
+    cpu: float  # seconds, this process and its workers
+
+
+def _ingest(dovecot, messages: list[bytes], workers: int = 1) -> Pass:
     from mailin.imap import ImapSession
     from mailin.reader import fetch_once, url_target
 
@@ -115,11 +145,14 @@ def _ingest(dovecot, messages: list[bytes], workers: int = 1) -> tuple[float, in
     fetched = sum(len(chunk) for chunk in session.fetch(session.uids_after(0)))
     imap_rate = fetched / (time.perf_counter() - started)
     session.close()
+    os.sync()  # the appended maildir files reach the disk before the clock starts
     with _counting() as queries:
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         report = fetch_once(target, workers=workers)
         elapsed = time.perf_counter() - started
-    return elapsed, queries[0], dict(report.counts), imap_rate
+        cpu = _cpu_seconds() - cpu
+    return Pass(elapsed, queries[0], dict(report.counts), imap_rate, cpu)
 
 
 def _orm_baseline(count: int) -> float:
@@ -214,7 +247,7 @@ def run() -> dict:
     dovecot = Dovecot().start()
     figures: dict = {}
     try:
-        with scratch_database("bench_mail"):
+        with scratch_database(os.environ.get("MAIL_BENCH_DB", "bench_mail")):
             queues_create()
             sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
             source = MailSource("bench-prime", None, "technical")
@@ -241,27 +274,36 @@ def run() -> dict:
             empty_rate = _lookup_rate(samples)
 
             # One process (the SQL per message is counted here), then WORKERS processes.
-            elapsed, queries, counts, imap_rate = _ingest(dovecot, _mixed(primed))
-            figures["imap_fetch_messages_per_s"] = round(imap_rate, 1)
+            one = _ingest(dovecot, _mixed(primed))
+            figures["imap_fetch_messages_per_s"] = round(one.imap_rate, 1)
             figures["mixed_messages"] = MIXED
-            figures["mixed_outcomes"] = counts
-            figures["mixed_messages_per_s"] = round(MIXED / elapsed, 1)
-            figures["mixed_queries_per_message"] = round(queries / MIXED, 2)
-            elapsed, _queries, counts, _imap = _ingest(dovecot, _mixed(primed, "w"), WORKERS)
-            figures[f"mixed_messages_per_s_{WORKERS}_workers"] = round(MIXED / elapsed, 1)
+            figures["mixed_outcomes"] = one.counts
+            figures["mixed_messages_per_s"] = round(MIXED / one.elapsed, 1)
+            figures["mixed_queries_per_message"] = round(one.queries / MIXED, 2)
+            figures["mixed_cpu_ms_per_message"] = round(one.cpu * 1000 / MIXED, 3)
+            many = _ingest(dovecot, _mixed(primed, "w"), WORKERS)
+            figures[f"mixed_messages_per_s_{WORKERS}_workers"] = round(MIXED / many.elapsed, 1)
 
-            elapsed, queries, counts, _imap = _ingest(
-                dovecot, [_new(i, "o") for i in range(NEW_ONLY)]
-            )
+            one = _ingest(dovecot, [_new(i, "o") for i in range(NEW_ONLY)])
             figures["new_messages"] = NEW_ONLY
-            figures["new_messages_per_s"] = round(NEW_ONLY / elapsed, 1)
-            figures["new_queries_per_message"] = round(queries / NEW_ONLY, 2)
-            figures["new_outcomes"] = counts
-            elapsed, _queries, counts, _imap = _ingest(
-                dovecot, [_new(i, "ow") for i in range(NEW_ONLY)], WORKERS
+            figures["new_messages_per_s"] = round(NEW_ONLY / one.elapsed, 1)
+            figures["new_queries_per_message"] = round(one.queries / NEW_ONLY, 2)
+            figures["new_cpu_ms_per_message"] = round(one.cpu * 1000 / NEW_ONLY, 3)
+            figures["new_outcomes"] = one.counts
+            many = _ingest(dovecot, [_new(i, "ow") for i in range(NEW_ONLY)], WORKERS)
+            headline = round(NEW_ONLY / many.elapsed, 1)
+            figures[f"new_messages_per_s_{WORKERS}_workers"] = headline
+            figures[f"new_cpu_ms_per_message_{WORKERS}_workers"] = round(
+                many.cpu * 1000 / NEW_ONLY, 3
             )
-            figures[f"new_messages_per_s_{WORKERS}_workers"] = round(NEW_ONLY / elapsed, 1)
-            figures[f"new_outcomes_{WORKERS}_workers"] = counts
+            figures[f"new_outcomes_{WORKERS}_workers"] = many.counts
+            figures["headline"] = {
+                "figure": f"new_messages_per_s_{WORKERS}_workers",
+                "command": f"mailin fetch --once --workers {WORKERS}",
+                "messages_per_s": headline,
+                "target": TARGET,
+                "met": headline >= TARGET,
+            }
 
             baseline = _orm_baseline(300)
             figures["orm_baseline_new_tickets_per_s"] = round(baseline, 1)
@@ -275,7 +317,7 @@ def run() -> dict:
             figures["threading_lookups_per_s_empty"] = round(empty_rate, 1)
             figures["threading_lookups_per_s_100k_stored"] = round(full_rate, 1)
             figures["threading_ratio_100k_vs_empty"] = round(full_rate / empty_rate, 3)
-            figures["target_new_messages_per_s"] = 1000
+            figures["target_new_messages_per_s"] = TARGET
     finally:
         dovecot.stop()
     return figures

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import quopri
 import re
 from datetime import UTC, datetime
@@ -19,6 +20,16 @@ from mailin.charsets import bytes_decode, surrogates_decode
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=", re.DOTALL)
 MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# The common shapes of a single address (see `_simple_address`): a dot-atom address, and a
+# display name that is either plain words (no specials but ".") or one quoted string.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_WORD = r'[^\s"(),:;<>@\[\]\\]+'
+_SIMPLE_ADDRESS = re.compile(
+    rf'[ \t]*(?:(?:"(?P<quoted>[^"\\\r\n]*)"|(?P<phrase>{_WORD}(?:[ \t]+{_WORD})*))?[ \t]*'
+    rf"<(?P<angle>{_ADDR})>|(?P<bare>{_ADDR}))[ \t]*"
+)
+_PHRASE_SPACE = re.compile(r"[ \t]+")
 
 
 def _header_index(message: MimeMessage) -> dict[str, list[str]]:
@@ -91,15 +102,37 @@ def header_text(message: MimeMessage, name: str) -> str:
     return words_decode(raw).strip() if raw else ""
 
 
+def _simple_address(value: str) -> tuple[str, str] | None:
+    """`Name <a@b.c>`, `"Name" <a@b.c>`, `<a@b.c>` or `a@b.c` read without the general parser,
+    giving exactly what `getaddresses` gives for them (tested); None for anything else."""
+    found = _SIMPLE_ADDRESS.fullmatch(value)
+    if found is None:
+        return None
+    if found["bare"]:
+        return "", found["bare"]
+    if found["quoted"] is not None:
+        return found["quoted"], found["angle"]
+    return _PHRASE_SPACE.sub(" ", found["phrase"] or ""), found["angle"]
+
+
 def addresses_parse(raw: str | None) -> tuple[tuple[str, str], ...]:
     """(display name, lower-cased address) pairs of an address header; never raises."""
     if not raw:
         return ()
+    return _addresses_parse(raw)
+
+
+@functools.lru_cache(maxsize=1024)  # a parse reads From two or three times
+def _addresses_parse(raw: str) -> tuple[tuple[str, str], ...]:
     value = surrogates_decode(unfold(raw))
-    try:
-        pairs = getaddresses([value])
-    except Exception:  # noqa: BLE001 - a malformed header is data, not an error
-        pairs = []
+    simple = _simple_address(value)
+    if simple is not None:
+        pairs = [simple]
+    else:
+        try:
+            pairs = getaddresses([value])
+        except Exception:  # noqa: BLE001 - a malformed header is data, not an error
+            pairs = []
     result = []
     for name, address in pairs:
         address = address.strip().strip("<>").lower()

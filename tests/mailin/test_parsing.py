@@ -133,3 +133,39 @@ def test_dsn_bounce_names_the_original_message():
     assert (bounce.status, bounce.recipient) == ("5.1.1", "ana@cliente.test")
     assert bounce.original_message_id == "<T-7K3Q9D.ab@helpdesk.example>"
     assert not parsed(raw).auto_reply
+
+
+def test_simple_address_fast_path_agrees_with_getaddresses():
+    """The fast path for common From/To shapes gives exactly what the general parser gives;
+    anything it does not recognise goes to the general parser."""
+    import random
+    from email.utils import getaddresses
+
+    from mailin.mimeheaders import _simple_address, addresses_parse
+
+    shapes = {
+        "Ana Pérez <Ana.Perez@Cliente.test>": ("Ana Pérez", "Ana.Perez@Cliente.test"),
+        '"Pérez,  Ana" <ana@c.test>': ("Pérez,  Ana", "ana@c.test"),
+        "Ana P.  Pérez\t<ana@c.test> ": ("Ana P. Pérez", "ana@c.test"),
+        "=?utf-8?q?Ana_P=C3=A9rez?= <ana@c.test>": ("=?utf-8?q?Ana_P=C3=A9rez?=", "ana@c.test"),
+        "<ana@c.test>": ("", "ana@c.test"),
+        "  ana+x@c-d.test": ("", "ana+x@c-d.test"),
+    }
+    for value, expected in shapes.items():
+        assert _simple_address(value) == expected
+        assert getaddresses([value]) == [expected]
+    for value in ('"Ana" Pérez <a@c.test>', "a@c.test, b@c.test", "Ana (x) <a@c.test>", "a@b."):
+        assert _simple_address(value) is None
+    decoded = addresses_parse("=?utf-8?q?Ana_P=C3=A9rez?= <Ana@C.test>")
+    assert decoded == (("Ana Pérez", "ana@c.test"),)
+    pieces = ['"', "<", ">", "@", "a", "b.c", " ", "\t", ".", ",", "(", ")", ";", ":", "\\", "é"]
+    pieces += ["Ana", "ana@c.test", "<ana@c.test>", "=?utf-8?q?A?=", "[", "]", "\xa0", "'"]
+    rng = random.Random(4)
+    checked = 0
+    for _ in range(60_000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 7)))
+        simple = _simple_address(value)
+        if simple is not None:
+            checked += 1
+            assert getaddresses([value]) == [simple], value
+    assert checked > 1000
