@@ -7,6 +7,7 @@ Channel adapters (web form, API, chat consumer, mail reader) build an `Inbound` 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,16 +18,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.models import Message, Status, Ticket
+from helpdesk.models import Contact, Message, Status, Ticket
 from helpdesk.redaction import Redaction, redact
+from helpdesk.rows import instances_insert
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
-    ticket_event_record,
+    ticket_event_new,
 )
 from helpdesk.services.opening import Opening, customer_message_fields, tickets_open
 from helpdesk.services.replies import ticket_notify
-from helpdesk.services.timeline import IncomingFile, message_append, ticket_lock_next
+from helpdesk.services.timeline import IncomingFile, attachments_store, tickets_lock_next
 from helpdesk.sla import services as sla
 
 
@@ -148,9 +150,10 @@ def intake_receive_many(
 
     Same guarantees per message, but atomic as a whole: one transaction (or savepoint) holds
     them all, so a caller that must isolate a bad message retries the batch one by one. New
-    tickets are opened together (`helpdesk.services.opening`); messages to existing tickets
-    go one by one (each takes its ticket's row lock). `acknowledge(inbounds)` is asked once,
-    with the messages that really open a ticket, which of them get the acknowledgement.
+    tickets are opened together (`helpdesk.services.opening`), messages to existing tickets
+    are appended together (`_continue_many`: their rows locked in id order).
+    `acknowledge(inbounds)` is asked once, with the messages that really open a ticket, which
+    of them get the acknowledgement.
     """
     for inbound in inbounds:
         if not (inbound.text or "").strip() and not inbound.files:
@@ -180,6 +183,7 @@ def _receive_all(
     first_in_batch: dict[tuple, int] = {}
     repeats: dict[int, int] = {}  # index -> index of the same message earlier in the batch
     openings: list[tuple[int, Opening]] = []
+    followups: list[tuple[int, tuple[Inbound, Redaction]]] = []
     now = timezone.now()
     for index, inbound in enumerate(inbounds):
         key = _dedupe_key(inbound)
@@ -195,7 +199,11 @@ def _receive_all(
         if inbound.ticket_id is None:
             openings.append((index, Opening(inbound, redaction.text, redaction.kinds)))
         else:
-            results[index] = _continue(inbound, redaction, now)
+            followups.append((index, (inbound, redaction)))
+    if followups:
+        continued = _continue_many([f for _i, f in followups], now)
+        for (index, _followup), result in zip(followups, continued, strict=True):
+            results[index] = result
     if acknowledge is not None and openings:
         wanted = acknowledge([o.inbound for _i, o in openings])
         openings = [
@@ -216,39 +224,68 @@ def _receive_all(
     return [result for result in results if result is not None]
 
 
-def _continue(inbound: Inbound, redaction: Redaction, now: datetime) -> IntakeResult:
-    """A message to an existing ticket, in the caller's transaction."""
-    ticket = ticket_lock_next(
-        int(inbound.ticket_id or 0), now=now, stamp={"last_customer_message_at": now}
-    )
-    message = message_append(
-        ticket,
-        reserved=True,
-        files=inbound.files,
-        **customer_message_fields(
+def _continue_many(
+    followups: Sequence[tuple[Inbound, Redaction]], now: datetime
+) -> list[IntakeResult]:
+    """Messages to existing tickets, in the caller's transaction, results in order.
+
+    Their tickets are locked (in id order) and their sequence numbers reserved together
+    (`tickets_lock_next`), the messages inserted together, the SLA clocks updated together:
+    a fixed number of statements for a whole batch (a process's chat turns, a mail batch's
+    replies). Several messages to one ticket get consecutive numbers in batch order.
+    """
+    counts = Counter(int(inbound.ticket_id or 0) for inbound, _redaction in followups)
+    tickets = tickets_lock_next(counts, now=now, stamp={"last_customer_message_at": now})
+    seqs = {pk: ticket.last_seq - counts[pk] + 1 for pk, ticket in tickets.items()}
+    if any(not inbound.name for inbound, _redaction in followups):
+        contacts = Contact.objects.in_bulk({t.contact_id for t in tickets.values()})
+        for ticket in tickets.values():
+            ticket.contact = contacts[ticket.contact_id]
+    messages = []
+    for inbound, redaction in followups:
+        ticket = tickets[int(inbound.ticket_id or 0)]
+        seq, seqs[ticket.pk] = seqs[ticket.pk], seqs[ticket.pk] + 1
+        fields = customer_message_fields(
             inbound,
             redaction.text,
             redacted=redaction.changed,
             author_name=inbound.name or ticket.contact.name,
-        ),
-    )
-    if ticket.status in (Status.WAITING, Status.RESOLVED):
-        old = ticket.status
-        ticket.status = Status.OPEN
-        ticket.save(update_fields=["status", "updated_at"])
-        ticket_event_record(
-            ticket,
-            "status_changed",
-            field="status",
-            old=old,
-            new=ticket.status,
-            data={"by": "customer_message"},
         )
-    if redaction.changed:
-        ticket_event_record(ticket, "secrets_redacted", data={"kinds": redaction.kinds})
-    sla.sla_customer_messaged(ticket, now=now)
-    message_added_emit(message)
-    ticket_changed_emit(ticket, "message")
-    if redaction.changed:
-        redaction_notice_send(ticket, redaction.kinds)
-    return IntakeResult(ticket, message, created=False, duplicate=False, redacted=redaction.kinds)
+        messages.append(Message(ticket=ticket, seq=seq, **fields))
+    events = [
+        ticket_event_new(message.ticket, "secrets_redacted", data={"kinds": redaction.kinds})
+        for message, (_inbound, redaction) in zip(messages, followups, strict=True)
+        if redaction.changed
+    ]
+    for ticket in tickets.values():
+        if ticket.status in (Status.WAITING, Status.RESOLVED):
+            old, ticket.status = ticket.status, Status.OPEN
+            ticket.save(update_fields=["status", "updated_at"])
+            events.append(
+                ticket_event_new(
+                    ticket,
+                    "status_changed",
+                    field="status",
+                    old=old,
+                    new=ticket.status,
+                    data={"by": "customer_message"},
+                )
+            )
+    instances_insert(messages, events)
+    for message, (inbound, _redaction) in zip(messages, followups, strict=True):
+        attachments_store(message, inbound.files)
+    sla.sla_customers_messaged(list(tickets.values()), now=now)
+    for message in messages:
+        message_added_emit(message)
+    for ticket in tickets.values():
+        ticket_changed_emit(ticket, "message")
+    results = []
+    for message, (_inbound, redaction) in zip(messages, followups, strict=True):
+        if redaction.changed:
+            redaction_notice_send(message.ticket, redaction.kinds)
+        results.append(
+            IntakeResult(
+                message.ticket, message, created=False, duplicate=False, redacted=redaction.kinds
+            )
+        )
+    return results

@@ -50,20 +50,75 @@ def ticket_lock_next(
     now: datetime,
     stamp: Mapping[str, object] | None = None,
     stamp_if_empty: Mapping[str, object] | None = None,
+    count: int = 1,
 ) -> Ticket:
-    """Lock the ticket's row and reserve its next sequence number, in one statement.
+    """Lock the ticket's row and reserve its next sequence number(s), in one statement.
 
     UPDATE ... RETURNING takes the same row lock as `ticket_lock` (concurrent writers queue
     behind it) and also writes `updated_at` and the `stamp` fields (e.g. the time of the
     customer's last message), and `stamp_if_empty` fields where they are still NULL (the first
-    response time). The ticket comes back with `last_seq` = the reserved number
+    response time). The ticket comes back with `last_seq` = the (last) reserved number
     (pass `reserved=True` to `message_append`) and its queue from the process snapshot; its
-    contact loads on first use.
+    contact loads on first use. `count` reserves that many numbers, up to `last_seq`.
     """
-    from helpdesk.services.queues import queue_by_id
-
     table = connection.ops.quote_name(Ticket._meta.db_table)
-    assignments = ["last_seq = last_seq + 1", "updated_at = %s"]
+    assignments, params = _stamps(now, stamp, stamp_if_empty)
+    ticket = next(
+        iter(
+            Ticket.objects.raw(
+                f"UPDATE {table} SET last_seq = last_seq + %s, {', '.join(assignments)} "  # noqa: S608
+                "WHERE id = %s RETURNING *",
+                [count, *params, ticket_id],
+            )
+        ),
+        None,
+    )
+    if ticket is None:
+        raise Ticket.DoesNotExist(ticket_id)
+    return _with_queue(ticket)
+
+
+def tickets_lock_next(
+    counts: Mapping[int, int],
+    *,
+    now: datetime,
+    stamp: Mapping[str, object] | None = None,
+) -> dict[int, Ticket]:
+    """`ticket_lock_next` for several tickets: `counts` maps a ticket id to how many numbers
+    to reserve. Rows are locked in id order, so two batches sharing tickets never deadlock.
+
+    On PostgreSQL two statements for any number of tickets (the ordered lock, then one
+    UPDATE ... FROM ... RETURNING); elsewhere one `ticket_lock_next` per ticket, in id order.
+    Raises `Ticket.DoesNotExist` when one of them does not exist.
+    """
+    ids = sorted(counts)
+    if connection.vendor != "postgresql" or len(ids) == 1:
+        return {pk: ticket_lock_next(pk, now=now, stamp=stamp, count=counts[pk]) for pk in ids}
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+            [ids],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+    if missing := [pk for pk in ids if pk not in found]:
+        raise Ticket.DoesNotExist(missing[0])
+    assignments, params = _stamps(now, stamp, None)
+    tickets = Ticket.objects.raw(
+        f"UPDATE {table} AS t SET last_seq = t.last_seq + v.n, {', '.join(assignments)} "  # noqa: S608
+        "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::integer[]) AS n) AS v "
+        "WHERE t.id = v.id RETURNING t.*",
+        [*params, ids, [counts[pk] for pk in ids]],
+    )
+    return {ticket.pk: _with_queue(ticket) for ticket in tickets}
+
+
+def _stamps(
+    now: datetime,
+    stamp: Mapping[str, object] | None,
+    stamp_if_empty: Mapping[str, object] | None,
+) -> tuple[list[str], list[object]]:
+    assignments = ["updated_at = %s"]
     params: list[object] = [now]
     for values, template in ((stamp, "{0} = %s"), (stamp_if_empty, "{0} = COALESCE({0}, %s)")):
         for name, value in (values or {}).items():
@@ -71,17 +126,12 @@ def ticket_lock_next(
             assert isinstance(field, Field)
             assignments.append(template.format(connection.ops.quote_name(str(field.column))))
             params.append(field.get_db_prep_save(value, connection))
-    ticket = next(
-        iter(
-            Ticket.objects.raw(
-                f"UPDATE {table} SET {', '.join(assignments)} WHERE id = %s RETURNING *",  # noqa: S608
-                [*params, ticket_id],
-            )
-        ),
-        None,
-    )
-    if ticket is None:
-        raise Ticket.DoesNotExist(ticket_id)
+    return assignments, params
+
+
+def _with_queue(ticket: Ticket) -> Ticket:
+    from helpdesk.services.queues import queue_by_id
+
     ticket.queue = queue_by_id(ticket.queue_id)
     return ticket
 

@@ -2,8 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helpdesk.models import Message, Ticket, TicketEvent
-from helpdesk.services.intake import Inbound, IntakeError, intake_receive
+from helpdesk.models import Message, Status, Ticket, TicketEvent
+from helpdesk.services.intake import Inbound, IntakeError, intake_receive, intake_receive_many
+from tests.factories import user_create
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
 
@@ -88,3 +89,68 @@ def test_reference_collision_draws_again_and_loses_nothing(queues, monkeypatch):
     assert Ticket.objects.count() == 2
     assert Message.objects.filter(ticket=result.ticket).count() == 1
     assert TicketEvent.objects.filter(ticket=result.ticket, kind="created").count() == 1
+
+
+def _replied(ticket, agent):
+    """An agent's answer: the first response is met, the next customer line starts a target."""
+    from helpdesk.services.replies import ticket_reply
+
+    ticket_reply(ticket, author=agent, text="Ya lo revisamos", status=Status.WAITING)
+
+
+def test_followups_of_a_batch_share_statements_and_keep_order(queues):
+    from helpdesk.sla.models import SlaClockEvent, TicketClock
+    from tests.sla.helpers import policy
+
+    policy(queue=queues["technical"], first_response_minutes=60, next_response_minutes=30)
+    opened = [
+        intake_receive(Inbound(channel="chat", email=f"c{n}@d.co", text="Sin señal")).ticket
+        for n in range(4)
+    ]
+    agent = user_create("agente_lote", queues=[queues["technical"]])
+    for ticket in opened:
+        assert ticket.queue.slug == "technical"
+        _replied(ticket, agent)
+
+    def lines(tickets, tag):
+        return [
+            Inbound(channel="chat", ticket_id=t.pk, client_id=f"{tag}{n}", text=f"{tag} {n}")
+            for n, t in enumerate(tickets)
+        ]
+
+    with CaptureQueriesContext(connection) as two:
+        intake_receive_many(lines(opened[:2], "a"))
+    # Four tickets, one of them twice: the same statements as two tickets.
+    batch = lines(opened, "b") + [
+        Inbound(channel="chat", ticket_id=opened[0].pk, client_id="b-again", text="¿Hola?")
+    ]
+    with CaptureQueriesContext(connection) as five:
+        results = intake_receive_many(batch)
+    if connection.vendor == "postgresql":
+        assert len(five) == len(two), [q["sql"][:50] for q in five.captured_queries]
+    assert [r.message.text for r in results] == [i.text for i in batch]
+    first = Message.objects.filter(ticket=opened[0], client_id__in=["b0", "b-again"])
+    assert sorted(first.values_list("client_id", "seq")) == [("b-again", 5), ("b0", 4)]
+    for ticket in opened:
+        ticket.refresh_from_db()
+        assert ticket.status == Status.OPEN  # reopened by the customer's line
+        assert list(ticket.messages.values_list("seq", flat=True)) == list(
+            range(1, ticket.last_seq + 1)
+        )
+        clock = TicketClock.objects.get(ticket=ticket)
+        assert clock.targets["next_response"]["state"] == "running"
+        assert ticket.sla_due_at is not None
+    started = SlaClockEvent.objects.filter(kind="started", target="next_response")
+    assert started.count() == 4  # once per ticket: a running target is not started again
+
+
+def test_a_missing_ticket_fails_the_batch_and_writes_nothing(queues):
+    ticket = intake_receive(Inbound(channel="chat", email="c@d.co", text="Hola")).ticket
+    batch = [
+        Inbound(channel="chat", ticket_id=ticket.pk, client_id="x1", text="Sigo sin señal"),
+        Inbound(channel="chat", ticket_id=ticket.pk + 999, client_id="x2", text="¿Hola?"),
+    ]
+    with pytest.raises(Ticket.DoesNotExist):
+        intake_receive_many(batch)
+    ticket.refresh_from_db()
+    assert ticket.last_seq == 1 and Message.objects.filter(ticket=ticket).count() == 1
