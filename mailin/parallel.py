@@ -40,18 +40,74 @@ class BatchKeys:
     answers: frozenset[str]  # Message-IDs named in In-Reply-To or References
 
 
-def batch_keys(batch: Batch) -> BatchKeys:
+def message_keys(raw: bytes) -> BatchKeys:
     """Read just the headers that matter for ordering (pure; tolerant of broken mail)."""
-    senders, message_ids, answers = set(), set(), set()
-    for _uid, raw in batch:
-        headers = _HEADERS.parsebytes(raw, headersonly=True)
-        for _name, address in getaddresses([str(v) for v in headers.get_all("From") or []]):
-            if address:
-                senders.add(address.strip().lower())
-        message_ids.update(_IDS.findall(str(headers.get("Message-ID") or "")))
-        for name in ("In-Reply-To", "References"):
-            answers.update(_IDS.findall(" ".join(str(v) for v in headers.get_all(name) or [])))
+    headers = _HEADERS.parsebytes(raw, headersonly=True)
+    senders = {
+        address.strip().lower()
+        for _name, address in getaddresses([str(v) for v in headers.get_all("From") or []])
+        if address
+    }
+    message_ids = set(_IDS.findall(str(headers.get("Message-ID") or "")))
+    answers: set[str] = set()
+    for name in ("In-Reply-To", "References"):
+        answers.update(_IDS.findall(" ".join(str(v) for v in headers.get_all(name) or [])))
     return BatchKeys(frozenset(senders), frozenset(message_ids), frozenset(answers))
+
+
+def keys_merge(keys: Iterable[BatchKeys]) -> BatchKeys:
+    senders: set[str] = set()
+    message_ids: set[str] = set()
+    answers: set[str] = set()
+    for item in keys:
+        senders |= item.senders
+        message_ids |= item.message_ids
+        answers |= item.answers
+    return BatchKeys(frozenset(senders), frozenset(message_ids), frozenset(answers))
+
+
+def batch_keys(batch: Batch) -> BatchKeys:
+    return keys_merge(message_keys(raw) for _uid, raw in batch)
+
+
+def batches_independent(
+    window: Sequence[tuple[int, bytes]], size: int
+) -> list[tuple[list[tuple[int, bytes]], BatchKeys]]:
+    """Cut a window of fetched messages into batches of at most `size`, with their keys.
+
+    Messages that may depend on each other (same sender, or one names another's Message-ID
+    in In-Reply-To/References; transitively) form one group and stay in UID order; groups are
+    laid out by their first UID and cut into batches. Two batches then depend on each other
+    only where one group is longer than the room left in a batch, so mail from a few busy
+    senders no longer chains every batch of the window to the one before (pure)."""
+    keys = [message_keys(raw) for _uid, raw in window]
+    parent = list(range(len(window)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    owner: dict[str, int] = {}  # token -> a message holding it
+    for index, item in enumerate(keys):
+        tokens = [f"s:{s}" for s in item.senders]
+        tokens += [f"m:{m}" for m in item.message_ids | item.answers]
+        for token in tokens:
+            other = owner.setdefault(token, index)
+            if other != index:
+                parent[root(index)] = root(other)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(window)):  # in UID order: each group in order, groups by first UID
+        groups.setdefault(root(index), []).append(index)
+    laid_out = [index for members in groups.values() for index in members]
+    return [
+        (
+            [window[i] for i in laid_out[start : start + size]],
+            keys_merge(keys[i] for i in laid_out[start : start + size]),
+        )
+        for start in range(0, len(laid_out), size)
+    ]
 
 
 def depends(keys: BatchKeys, running: Iterable[BatchKeys]) -> bool:

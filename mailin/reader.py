@@ -23,7 +23,7 @@ from django.db import close_old_connections, connection
 from mailin.imap import FETCH_BATCH, ImapSession, MailboxConfig, mailbox_url_parse
 from mailin.locks import ReaderLock
 from mailin.models import Mailbox, MailboxCursor
-from mailin.parallel import BatchKeys, BatchPool, batch_keys, depends
+from mailin.parallel import BatchKeys, BatchPool, batches_independent, depends
 from mailin.prefetch import Prefetch
 from mailin.services import MailOutcome, MailSource, emails_receive
 
@@ -115,17 +115,14 @@ def fetch_new(
         cursor.save(update_fields=["uidvalidity", "last_uid", "updated_at"])
     uids = session.uids_after(cursor.last_uid, unseen_only=fresh)
     with _chunks(session, uids) as chunks:
-        batches = (
-            fetched[start : start + TX_BATCH]
-            for fetched in chunks
-            for start in range(0, len(fetched), TX_BATCH)
-        )
         if pool is None:
-            for batch in batches:
-                outcomes = emails_receive(batch, target.source)  # committed on return
-                _batch_done(session, cursor, report, batch, outcomes, on_batch)
+            for fetched in chunks:
+                for start in range(0, len(fetched), TX_BATCH):
+                    batch = fetched[start : start + TX_BATCH]
+                    outcomes = emails_receive(batch, target.source)  # committed on return
+                    _batch_done(session, cursor, report, batch, outcomes, on_batch)
         else:
-            _fetch_parallel(session, target, cursor, report, batches, pool, on_batch)
+            _fetch_parallel(session, target, cursor, report, chunks, pool, on_batch)
     return report
 
 
@@ -166,14 +163,18 @@ def _fetch_parallel(
     target: Target,
     cursor: MailboxCursor,
     report: FetchReport,
-    batches: Iterable[Sequence[tuple[int, bytes]]],
+    chunks: Iterable[Sequence[tuple[int, bytes]]],
     pool: BatchPool,
     on_batch: Callable[[], object] | None,
 ) -> None:
-    """Independent batches in the pool; flag each once committed; cursor over the done prefix."""
+    """Independent batches in the pool; flag each once committed; the cursor covers a UID only
+    when it and every fetched UID below it are committed and flagged.
+
+    Each fetched chunk is cut into batches by `batches_independent` (a batch is no longer a
+    run of consecutive UIDs); a batch that depends on one still running waits for it."""
     running: list[tuple[Sequence[tuple[int, bytes]], BatchKeys, Future]] = []
-    finished: set[int] = set()  # first UIDs of batches done out of order
-    order: list[Sequence[tuple[int, bytes]]] = []  # batches not yet covered by the cursor
+    outstanding: set[int] = set()  # fetched UIDs not yet committed and flagged
+    fetched_up_to = 0
 
     def settle(wait_for: Sequence[Future]) -> None:
         wait(wait_for, return_when=FIRST_COMPLETED)
@@ -181,24 +182,24 @@ def _fetch_parallel(
             running.remove(entry)
             batch, _keys, future = entry
             _batch_done(session, cursor, report, batch, future.result(), on_batch, advance=False)
-            finished.add(batch[0][0])
-        while order and order[0][0][0] in finished:  # the cursor covers the committed prefix
-            done = order.pop(0)
-            finished.discard(done[0][0])
-            _cursor_advance(cursor, max(uid for uid, _raw in done))
+            outstanding.difference_update(uid for uid, _raw in batch)
+        covered = min(outstanding) - 1 if outstanding else fetched_up_to
+        if covered > cursor.last_uid:
+            _cursor_advance(cursor, covered)
 
     # Up to two batches per worker in flight: a worker that finishes takes the next queued
     # batch at once instead of idling while the reader flags, fetches and submits.
     in_flight = pool.workers * AHEAD_PER_WORKER
-    for batch in batches:
-        keys = batch_keys(batch)
-        while running and (
-            len(running) >= in_flight or depends(keys, [k for _b, k, _f in running])
-        ):
-            blockers = [f for _b, k, f in running if depends(keys, [k])]
-            settle(blockers or [f for _b, _k, f in running])
-        order.append(batch)
-        running.append((batch, keys, pool.submit(batch, target.source)))
+    for chunk in chunks:
+        outstanding.update(uid for uid, _raw in chunk)
+        fetched_up_to = max([fetched_up_to, *(uid for uid, _raw in chunk)])
+        for batch, keys in batches_independent(chunk, TX_BATCH):
+            while running and (
+                len(running) >= in_flight or depends(keys, [k for _b, k, _f in running])
+            ):
+                blockers = [f for _b, k, f in running if depends(keys, [k])]
+                settle(blockers or [f for _b, _k, f in running])
+            running.append((batch, keys, pool.submit(batch, target.source)))
     while running:
         settle([f for _b, _k, f in running])
 

@@ -7,7 +7,7 @@ import pytest
 
 from helpdesk.models import Message, Ticket
 from mailin.models import QuarantinedEmail
-from mailin.parallel import batch_keys, depends
+from mailin.parallel import batch_keys, batches_independent, depends
 from mailin.services import MailSource, emails_receive
 from tests.mailin.mails import mail
 
@@ -81,3 +81,24 @@ def test_batch_keys_and_dependencies_are_read_from_headers_only():
     assert not depends(other, [first, answer])
     broken = batch_keys([(5, b"\xff\xfe not an email at all")])  # tolerated: no keys
     assert not depends(broken, [first])
+
+
+def test_a_window_is_cut_into_batches_that_keep_dependent_mail_together_in_order():
+    window = [
+        (1, mail(sender="Ana <ana@c.test>", message_id="<a1@c.test>", subject="Caso A")),
+        (2, mail(sender="Beto <beto@c.test>", message_id="<b1@c.test>", subject="Caso B")),
+        (3, mail(sender="ana@c.test", message_id="<a2@c.test>", subject="Re: Caso A")),
+        # Carla answers Beto's message: joins his group although her address is new.
+        (4, mail(sender="Carla <c@c.test>", message_id="<c1@c.test>", in_reply_to="<b1@c.test>")),
+        (5, mail(sender="Dora <d@c.test>", message_id="<d1@c.test>", subject="Caso D")),
+        (6, mail(sender="Eva <e@c.test>", message_id="<e1@c.test>", subject="Caso E")),
+    ]
+    pairs = batches_independent(window, 2)
+    assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3], [2, 4], [5, 6]]
+    keys = [k for _batch, k in pairs]
+    assert keys[0].senders == {"ana@c.test"} and keys[1].answers == {"<b1@c.test>"}
+    assert not any(depends(keys[i], [keys[j]]) for i in range(3) for j in range(3) if i != j)
+    # A group longer than the room left in a batch straddles two: those two depend.
+    pairs = batches_independent(window, 3)
+    assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3, 2], [4, 5, 6]]
+    assert depends(pairs[1][1], [pairs[0][1]])
