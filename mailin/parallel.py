@@ -19,10 +19,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from email.utils import getaddresses
 
 from django.db import connections
 
+from mailin.mimeheaders import addresses_parse
 from mailin.services import MailOutcome, MailSource, emails_receive
 
 _IDS = re.compile(r"<[^<>\s]+>")
@@ -40,12 +40,23 @@ class BatchKeys:
     answers: frozenset[str]  # Message-IDs named in In-Reply-To or References
 
 
+def _header_block(raw: bytes) -> bytes:
+    """The bytes up to the first empty line: all the header parser would read of `raw`."""
+    ends = [end for end in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if end >= 0]
+    return raw[: min(ends) + 1] if ends else raw
+
+
 def message_keys(raw: bytes) -> BatchKeys:
-    """Read just the headers that matter for ordering (pure; tolerant of broken mail)."""
-    headers = _HEADERS.parsebytes(raw, headersonly=True)
+    """Read just the headers that matter for ordering (pure; tolerant of broken mail).
+
+    Senders are read from From and Sender with the parser's own address reader, so they are
+    the addresses the intake will key contacts and subject threading on (lower-cased)."""
+    headers = _HEADERS.parsebytes(_header_block(raw), headersonly=True)
     senders = {
-        address.strip().lower()
-        for _name, address in getaddresses([str(v) for v in headers.get_all("From") or []])
+        address
+        for name in ("From", "Sender")
+        for value in headers.get_all(name) or []
+        for _name, address in addresses_parse(str(value))
         if address
     }
     message_ids = set(_IDS.findall(str(headers.get("Message-ID") or "")))

@@ -81,6 +81,10 @@ def test_batch_keys_and_dependencies_are_read_from_headers_only():
     assert not depends(other, [first, answer])
     broken = batch_keys([(5, b"\xff\xfe not an email at all")])  # tolerated: no keys
     assert not depends(broken, [first])
+    # A From without an address: the intake keys on Sender, and so do the batch keys.
+    on_behalf = b"From: Soporte interno\r\nSender: ANA@c.test\r\nSubject: x\r\n\r\nHola\r\n"
+    assert batch_keys([(6, on_behalf)]).senders == {"ana@c.test"}
+    assert depends(batch_keys([(6, on_behalf)]), [first])
 
 
 def test_a_window_is_cut_into_batches_that_keep_dependent_mail_together_in_order():
