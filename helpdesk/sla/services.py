@@ -84,7 +84,7 @@ def _events_write(
 
 def clock_mirror(ticket: Ticket, clock: TicketClock) -> None:
     """Copy the clock's due time, state and policy onto the ticket (UPDATE when saved)."""
-    if _mirrored(ticket, clock) and ticket.pk:
+    if clock_mirrored(ticket, clock) and ticket.pk:
         Ticket.objects.filter(pk=ticket.pk).update(
             sla_due_at=ticket.sla_due_at,
             sla_state=ticket.sla_state,
@@ -92,7 +92,7 @@ def clock_mirror(ticket: Ticket, clock: TicketClock) -> None:
         )
 
 
-def _mirrored(ticket: Ticket, clock: TicketClock) -> bool:
+def clock_mirrored(ticket: Ticket, clock: TicketClock) -> bool:
     """Set the ticket's copies of the clock's fields; whether any changed."""
     changed = False
     due = clock.due_at
@@ -147,7 +147,7 @@ def clocks_save(
         if recorded or _persisted(clock) != before:
             clocks.append(clock)
         rows += event_rows(ticket, clock, recorded, now)
-        if _mirrored(ticket, clock):
+        if clock_mirrored(ticket, clock):
             tickets.append(ticket)
     if clocks:
         fields = [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key]

@@ -1,9 +1,10 @@
 """One pass of the SLA watcher: at-risk and breached at the minute, reminders, auto-close.
 
 Detection is set-based: an indexed range query on `TicketClock.due_at` / `risk_at` claims a
-batch of rows (FOR UPDATE SKIP LOCKED, so a second watcher never double-counts) and two UPDATEs
-flip the clocks and the tickets' mirrored state. Python then visits only the tickets that just
-changed, to record their events, notify and escalate.
+batch of rows (FOR UPDATE SKIP LOCKED, so a second watcher never double-counts). Python visits
+only those tickets, marks their overdue targets, records their events, notifies and escalates;
+the batch's clocks, the tickets' mirrored state and the events are then written with one
+statement each.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import SlaState, Status, Ticket, TicketEvent
+from helpdesk.models import Status, Ticket, TicketEvent
+from helpdesk.rows import instances_insert
 from helpdesk.sla import state
-from helpdesk.sla.models import ClockState, SlaClockEvent, TicketClock
+from helpdesk.sla.models import SlaClockEvent, TicketClock
 from helpdesk.sla.notifications import sla_breach_email, sla_escalate, sla_notify
-from helpdesk.sla.services import clock_mirror, event_rows
+from helpdesk.sla.services import clock_mirrored, event_rows
 
 BATCH = 1000
 MAX_BATCHES = 1000
@@ -54,35 +56,23 @@ def _claim(column: str, now: datetime) -> list[int]:
     )
 
 
-def _flip(column: str, ids: list[int]) -> None:
-    """The set-based part: clocks and ticket mirrors change in two statements."""
-    if column == "due_at":
-        TicketClock.objects.filter(ticket_id__in=ids).update(
-            state=ClockState.BREACHED, breached=True, due_at=None, risk_at=None
-        )
-        Ticket.objects.filter(id__in=ids).update(sla_state=SlaState.BREACHED)
-    else:
-        TicketClock.objects.filter(ticket_id__in=ids).update(
-            risk_at=None,
-            state=Case(
-                When(state=ClockState.RUNNING, then=Value(ClockState.AT_RISK)), default=F("state")
-            ),
-        )
-        Ticket.objects.filter(id__in=ids, sla_state=SlaState.RUNNING).update(
-            sla_state=SlaState.AT_RISK
-        )
-
-
 @dataclass
 class _Batch:
     """What one claimed batch writes in bulk at its end."""
 
+    now: datetime
+    clocks: list[TicketClock] = field(default_factory=list)
+    mirrors: list[Ticket] = field(default_factory=list)  # tickets whose SLA copy changed
     events: list[SlaClockEvent] = field(default_factory=list)
     breaches: list[list[Any]] = field(default_factory=list)
 
     def flush(self) -> None:
-        if self.events:
-            SlaClockEvent.objects.bulk_create(self.events)
+        for clock in self.clocks:
+            clock.updated_at = self.now
+        TicketClock.objects.bulk_update(self.clocks, CLOCK_FIELDS)
+        if self.mirrors:
+            Ticket.objects.bulk_update(self.mirrors, ["sla_due_at", "sla_state", "sla_policy"])
+        instances_insert(self.events)
         if self.breaches:
             sla_breach_email.enqueue(self.breaches)
 
@@ -109,8 +99,9 @@ def _visit(
             result.at_risk.append(ticket.reference)
             sla_notify(ticket, "at_risk", name)
     state.refresh(clock)
-    clock.save(update_fields=CLOCK_FIELDS)
-    clock_mirror(ticket, clock)
+    batch.clocks.append(clock)
+    if clock_mirrored(ticket, clock):
+        batch.mirrors.append(ticket)
     batch.events.extend(event_rows(ticket, clock, events, now))
     for name in breached:
         result.breached.append(ticket.reference)
@@ -132,9 +123,8 @@ def _sweep(column: str, now: datetime, result: WatchResult) -> None:
                     "policy__calendar"
                 )
             }
-            _flip(column, ids)
             tickets = Ticket.objects.filter(id__in=ids).select_related("queue", "assignee")
-            batch = _Batch()
+            batch = _Batch(now)
             for ticket in tickets:
                 _visit(snapshot[ticket.pk], ticket, now, result, batch)
             batch.flush()
