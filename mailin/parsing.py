@@ -20,6 +20,7 @@ from helpdesk.references import reference_find
 from mailin.autoreply import auto_reply_reason, mailing_list
 from mailin.bodies import Collected, ParsedAttachment, walk
 from mailin.bounces import Bounce, bounce_detect
+from mailin.boundaries import feedparser_boundaries_install
 from mailin.mimeheaders import (
     addresses_parse,
     date_parse,
@@ -31,6 +32,8 @@ from mailin.mimeheaders import (
 from mailin.quotes import reply_split
 
 __all__ = ["Bounce", "ParseFailure", "ParsedAttachment", "ParsedEmail", "email_parse"]
+
+feedparser_boundaries_install()  # no regex compiled per multipart boundary (see boundaries.py)
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:", re.MULTILINE)
 _STRICT_HEADER = re.compile(rb"^[!-9;-~]+:")

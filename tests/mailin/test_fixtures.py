@@ -216,3 +216,15 @@ def test_talon_replies_mostly_separated_from_quotes():
         hits += joined == case["expected"].strip()
     assert total > 50
     assert hits / total >= 0.75, f"{hits}/{total}"
+
+
+def test_boundary_matcher_parses_every_fixture_exactly_like_the_stdlib_pattern(monkeypatch):
+    """`mailin.boundaries` (no regex compiled per multipart boundary) changes nothing."""
+    import email.feedparser
+    import re
+
+    files = all_emails()
+    with_matcher = [repr(email_parse(path.read_bytes())) for path in files]
+    assert type(email.feedparser.re).__name__ == "_FeedparserRe"  # installed by the parser
+    monkeypatch.setattr(email.feedparser, "re", re)
+    assert [repr(email_parse(path.read_bytes())) for path in files] == with_matcher

@@ -169,3 +169,36 @@ def test_simple_address_fast_path_agrees_with_getaddresses():
             checked += 1
             assert getaddresses([value]) == [simple], value
     assert checked > 1000
+
+
+def test_boundary_matcher_matches_like_the_feedparser_pattern():
+    import re
+
+    from mailin.boundaries import BoundaryMatcher, boundary_pattern_compile
+
+    for boundary in ("===============83509716==", "b1_x(y)+z?.*", "a b", "--", "\\d"):
+        separator = "--" + boundary
+        # Exactly the pattern email.feedparser builds for a boundary.
+        pattern = (
+            "(?P<sep>"
+            + re.escape(separator)
+            + r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
+        )
+        matcher = boundary_pattern_compile(pattern)
+        assert isinstance(matcher, BoundaryMatcher) and matcher.separator == separator
+        original = re.compile(pattern)
+        tails = ["", "--", " \t", "--  ", "\r\n", "\n", "\r", "--\r\n", " \n", "x", "--x", "\n\n"]
+        lines = [separator + tail for tail in tails] + ["-" + separator, boundary, ""]
+        lines += [separator[:-1], "text " + separator, separator + "-"]
+        for line in lines:
+            expected = original.match(line)
+            got = matcher.match(line)
+            assert bool(got) == bool(expected), (boundary, line)
+            if expected:
+                assert got is not None
+                assert (got.group("end"), got.group("linesep")) == (
+                    expected.group("end"),
+                    expected.group("linesep"),
+                )
+    other = boundary_pattern_compile(r"(\r\n|\r|\n)")
+    assert isinstance(other, re.Pattern)  # any other pattern is compiled as usual
