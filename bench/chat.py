@@ -8,7 +8,9 @@ For the chat path and, in the same run, a bare Channels relay (no storage, no va
 
 Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (10),
 CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15), CHAT_BENCH_DB (the scratch
-database's name, bench_chat: two runs at once need different names).
+database's name, bench_chat: two runs at once need different names). CHAT_BENCH_SLA=0 leaves
+the SLA policies out (a diagnosis: what the clocks cost; the targets are measured with them).
+Daphne inherits the environment, so CHAT_* settings (CHAT_WRITERS, CHAT_BATCH_MAX) apply to it.
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 
@@ -33,6 +35,7 @@ SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "5"))
 # A light phase first (LIGHT_PAIRS pairs at LIGHT_RATE messages/s): latency when not saturated.
 LIGHT_PAIRS = 50
 LIGHT_RATE = 20.0
+SLA = os.environ.get("CHAT_BENCH_SLA", "1") != "0"
 DRAIN_SECONDS = float(os.environ.get("CHAT_BENCH_DRAIN_SECONDS", "15"))
 CONNECT_CONCURRENCY = 40
 SETUP_TIMEOUT = 30.0
@@ -65,7 +68,8 @@ def agents_create(count: int) -> list[tuple[int, str]]:
     from tests.factories import queues_create
 
     queues_create()
-    sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
+    if SLA:
+        sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
     user_model = get_user_model()
     users = user_model.objects.bulk_create(
         [user_model(username=f"bench{i}", password="!", is_active=True) for i in range(count)]
@@ -96,6 +100,8 @@ class Side:
             kind = frame.get("type")
             if kind == "message" and frame.get("id"):
                 self.run.delivered(self, frame["id"])
+            elif kind == "ack":
+                self.run.acked(frame["id"])
             elif kind in ("welcome", "ready", "assigned", "conversation") and kind in self.waiters:
                 future = self.waiters.pop(kind)
                 if not future.done():
@@ -113,9 +119,21 @@ class Run:
     def __init__(self) -> None:
         self.sent: dict[str, tuple[float, Side]] = {}
         self.latencies: list[float] = []
+        self.ack_latencies: list[float] = []  # send to the sender's ack: the turn is stored
+        self.unacked: dict[str, float] = {}
         self.delivered_at: list[float] = []
         self.count = 0
         self.on_delivery: dict[str, asyncio.Future] = {}
+
+    def sending(self, client_id: str, sender: Side) -> None:
+        now = time.perf_counter()
+        self.sent[client_id] = (now, sender)
+        self.unacked[client_id] = now
+
+    def acked(self, client_id: str) -> None:
+        at = self.unacked.pop(client_id, None)
+        if at is not None:
+            self.ack_latencies.append(time.perf_counter() - at)
 
     def delivered(self, receiver: Side, client_id: str) -> None:
         entry = self.sent.get(client_id)
@@ -228,7 +246,7 @@ async def paced(
             client_id = f"{prefix}{index}-{n}"
             now = time.perf_counter()
             late_sends.append(now - due)
-            run.sent[client_id] = (now, sender)
+            run.sending(client_id, sender)
             await sender.ws.send(frame_for(kind, client_id, conversation))
             n += 1
             due += interval  # on schedule: a late send does not push the next one back
@@ -251,6 +269,8 @@ async def paced(
         "client_send_lag_p99_ms": percentile(late_sends, 0.99),
         "p50_ms": percentile(run.latencies, 0.5),
         "p99_ms": percentile(run.latencies, 0.99),
+        "ack_p50_ms": percentile(run.ack_latencies, 0.5),
+        "ack_p99_ms": percentile(run.ack_latencies, 0.99),
     }
 
 
@@ -265,7 +285,7 @@ async def saturate(pairs: list[tuple[Side, Side, int]], run: Run, seconds: float
             client_id = f"s{index}-{n}"
             arrived = asyncio.get_running_loop().create_future()
             run.on_delivery[client_id] = arrived
-            run.sent[client_id] = (time.perf_counter(), sender)
+            run.sending(client_id, sender)
             await sender.ws.send(frame_for(kind, client_id, conversation))
             try:
                 await asyncio.wait_for(arrived, timeout=10)
@@ -333,6 +353,7 @@ def run() -> dict[str, Any]:
     paced_chat = figures["chat_paced"]
     return {
         "pairs": PAIRS,
+        "sla_policies": SLA,
         "sockets": PAIRS * 2,
         "target_rate": RATE,
         "seconds": SECONDS,

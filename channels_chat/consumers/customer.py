@@ -173,7 +173,16 @@ class CustomerConsumer(ChatSocket):
             return
         change = data["change"]
         conversation = summary["id"]
+        # Whether this is the newest notice so far: they can overtake each other on their way
+        # from several processes, and only the newest may stop the waiting tick.
+        written = data.get("written_at") or ""
+        newest = written >= self.known_at.get(conversation, "")
+        if newest:
+            self.known_at[conversation] = written
         if change == "accepted":
+            if newest:
+                # Served: the tick would only find that out with one more locked read.
+                self._tick_stop()
             await self.send_frame(
                 {
                     "type": "assigned",
@@ -210,6 +219,12 @@ class CustomerConsumer(ChatSocket):
     def _tick_start(self) -> None:
         if not any(task.get_name() == "tick" and not task.done() for task in self.tasks):
             self.tasks.append(asyncio.create_task(self._tick(), name="tick"))
+
+    def _tick_stop(self) -> None:
+        for task in self.tasks:
+            if task.get_name() == "tick":
+                task.cancel()
+        self.tasks = [task for task in self.tasks if task.get_name() != "tick"]
 
     async def _tick(self) -> None:
         from channels_chat.services.assignment import conversation_waiting_tick

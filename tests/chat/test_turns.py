@@ -142,3 +142,42 @@ async def _share_the_next_batch(agent):
         (4, "c:c2"),
         (5, "a:a1"),
     ]
+
+
+async def test_an_accepted_chat_stops_its_waiting_tick(
+    transactional_db, queues, agent, settings, monkeypatch
+):
+    from channels.testing import WebsocketCommunicator
+
+    from channels_chat.consumers.customer import CustomerConsumer
+    from channels_chat.services import assignment
+
+    settings.CHAT_TICK_SECONDS = 0.2
+    ticks: list[int] = []
+    tick = assignment.conversation_waiting_tick
+
+    def counted(conversation_id):
+        ticks.append(conversation_id)
+        return tick(conversation_id)
+
+    monkeypatch.setattr(assignment, "conversation_waiting_tick", counted)
+    customer = WebsocketCommunicator(CustomerConsumer.as_asgi(), "/ws/chat/")
+    try:
+        assert (await customer.connect())[0]
+        await customer.send_json_to(
+            {"type": "hello", "name": "Ana", "email": "ana@example.com", "topic": "Sin señal"}
+        )
+        welcome = await customer.receive_json_from(timeout=10)
+        assert welcome["type"] == "welcome" and welcome["state"] == "waiting"
+        while len(ticks) < 2:  # the socket polls while the chat waits
+            await asyncio.sleep(0.05)
+        await sync_to_async(conversation_accept)(welcome["conversation"], agent=agent)
+        frames = []
+        while not any(frame["type"] == "assigned" for frame in frames):
+            frames.append(await customer.receive_json_from(timeout=10))
+        polled = len(ticks)
+        await asyncio.sleep(0.7)  # more than three tick periods
+        assert len(ticks) == polled
+        await customer.disconnect()
+    finally:
+        await sync_to_async(connections.close_all)()
