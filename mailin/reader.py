@@ -122,7 +122,7 @@ def fetch_new(
                     outcomes = emails_receive(batch, target.source)  # committed on return
                     _batch_done(session, cursor, report, batch, outcomes, on_batch)
         else:
-            _fetch_parallel(session, target, cursor, report, chunks, pool, on_batch)
+            _fetch_parallel(session, target, cursor, report, chunks, len(uids), pool, on_batch)
     return report
 
 
@@ -164,6 +164,7 @@ def _fetch_parallel(
     cursor: MailboxCursor,
     report: FetchReport,
     chunks: Iterable[Sequence[tuple[int, bytes]]],
+    total: int,
     pool: BatchPool,
     on_batch: Callable[[], object] | None,
 ) -> None:
@@ -171,7 +172,9 @@ def _fetch_parallel(
     when it and every fetched UID below it are committed and flagged.
 
     Each fetched chunk is cut into batches by `batches_independent` (a batch is no longer a
-    run of consecutive UIDs); a batch that depends on one still running waits for it."""
+    run of consecutive UIDs); a batch that depends on one still running waits for it. The
+    first and the last chunk are cut finer, so that every worker starts at once and none
+    waits alone for a long last batch at the end."""
     running: list[tuple[Sequence[tuple[int, bytes]], BatchKeys, Future]] = []
     outstanding: set[int] = set()  # fetched UIDs not yet committed and flagged
     fetched_up_to = 0
@@ -190,10 +193,14 @@ def _fetch_parallel(
     # Up to two batches per worker in flight: a worker that finishes takes the next queued
     # batch at once instead of idling while the reader flags, fetches and submits.
     in_flight = pool.workers * AHEAD_PER_WORKER
+    received = 0
     for chunk in chunks:
         outstanding.update(uid for uid, _raw in chunk)
         fetched_up_to = max([fetched_up_to, *(uid for uid, _raw in chunk)])
-        for batch, keys in batches_independent(chunk, TX_BATCH):
+        edge = received == 0 or received + len(chunk) >= total
+        received += len(chunk)
+        size = min(TX_BATCH, -(-len(chunk) // in_flight)) if edge else TX_BATCH
+        for batch, keys in batches_independent(chunk, size):
             while running and (
                 len(running) >= in_flight or depends(keys, [k for _b, k, _f in running])
             ):
