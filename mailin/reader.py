@@ -158,6 +158,14 @@ def _batch_done(
         on_batch()  # e.g. renew the reader lock during a long backlog
 
 
+def parallel_batch_size(chunk: int, received: int, total: int, in_flight: int) -> int:
+    """Batch size for a chunk of `chunk` messages after `received` of `total`: TX_BATCH, but
+    the first and the last chunk are shared among all the batches allowed in flight."""
+    if received == 0 or received + chunk >= total:
+        return max(1, min(TX_BATCH, -(-chunk // in_flight)))
+    return TX_BATCH
+
+
 def _fetch_parallel(
     session: ImapSession,
     target: Target,
@@ -197,9 +205,8 @@ def _fetch_parallel(
     for chunk in chunks:
         outstanding.update(uid for uid, _raw in chunk)
         fetched_up_to = max([fetched_up_to, *(uid for uid, _raw in chunk)])
-        edge = received == 0 or received + len(chunk) >= total
+        size = parallel_batch_size(len(chunk), received, total, in_flight)
         received += len(chunk)
-        size = min(TX_BATCH, -(-len(chunk) // in_flight)) if edge else TX_BATCH
         for batch, keys in batches_independent(chunk, size):
             while running and (
                 len(running) >= in_flight or depends(keys, [k for _b, k, _f in running])

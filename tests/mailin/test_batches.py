@@ -106,3 +106,13 @@ def test_a_window_is_cut_into_batches_that_keep_dependent_mail_together_in_order
     pairs = batches_independent(window, 3)
     assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3, 2], [4, 5, 6]]
     assert depends(pairs[1][1], [pairs[0][1]])
+
+
+def test_first_and_last_chunks_are_cut_for_every_batch_in_flight():
+    from mailin.reader import TX_BATCH, parallel_batch_size
+
+    assert parallel_batch_size(100, 0, 1000, 4) == 25  # first: every worker starts at once
+    assert parallel_batch_size(200, 100, 1000, 4) == TX_BATCH
+    assert parallel_batch_size(100, 900, 1000, 4) == 25  # last: no long batch alone at the end
+    assert parallel_batch_size(3, 0, 3, 4) == 1
+    assert parallel_batch_size(1000, 0, 1000, 4) == TX_BATCH  # never above TX_BATCH
