@@ -177,7 +177,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "helpdesk.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
