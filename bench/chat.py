@@ -316,14 +316,73 @@ def runs_for(pairs: list[tuple[Side, Side, int]]) -> Run:
     return run
 
 
-async def measure(urls: tuple[str, str], agents: list[tuple[int, str]]) -> dict[str, Any]:
-    """The relay first (clean machine), then the chat path, same sockets count and load."""
+class CpuMeter:
+    """Cores busy per process group during a phase (Linux /proc): is the client the bottleneck?
+
+    `client` is this process (the load generator), `daphne` the two servers, `postgres` the
+    backends connected to the scratch database (those alive at both ends of the phase).
+    """
+
+    def __init__(self, daphne_pids: tuple[int, ...], database: str) -> None:
+        self.daphne_pids = daphne_pids
+        self.database = database
+
+    @staticmethod
+    def _ticks(pid: int) -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _postgres(self) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    line = cmdline.read()
+            except OSError:
+                continue
+            if line.startswith(b"postgres:") and f" {self.database} ".encode() in line:
+                found[int(entry)] = self._ticks(int(entry))
+        return found
+
+    def sample(self) -> tuple[float, float, float, dict[int, float]]:
+        return (
+            time.perf_counter(),
+            time.process_time(),
+            sum(self._ticks(pid) for pid in self.daphne_pids),
+            self._postgres(),
+        )
+
+    def since(self, start: tuple[float, float, float, dict[int, float]]) -> dict[str, float]:
+        wall, client, daphne, postgres = self.sample()
+        elapsed = max(wall - start[0], 1e-9)
+        pg = sum(postgres[pid] - start[3][pid] for pid in postgres if pid in start[3])
+        return {
+            "client": round((client - start[1]) / elapsed, 2),
+            "daphne": round((daphne - start[2]) / elapsed, 2),
+            "postgres": round(pg / elapsed, 2),
+        }
+
+
+async def measure(
+    urls: tuple[str, str], agents: list[tuple[int, str]], meter: CpuMeter
+) -> dict[str, Any]:
+    """The relay first (clean machine), then the chat path, same sockets count and load.
+
+    Each saturation phase also reports the cores its processes kept busy (`cores`)."""
     result: dict[str, Any] = {}
     light = min(LIGHT_PAIRS, len(agents))
     relay = await relay_pairs(urls, len(agents), Run())
     result["relay_light"] = await paced(relay[:light], runs_for(relay), LIGHT_RATE, 5, "l")
     result["relay_paced"] = await paced(relay, runs_for(relay), RATE, SECONDS)
+    start = meter.sample()
     result["relay_saturation"] = await saturate(relay, runs_for(relay), SATURATION_SECONDS)
+    result["relay_saturation"]["cores"] = meter.since(start)
     await close_all(relay)
 
     setup = time.perf_counter()
@@ -331,7 +390,9 @@ async def measure(urls: tuple[str, str], agents: list[tuple[int, str]]) -> dict[
     result["chat_setup_s"] = round(time.perf_counter() - setup, 1)
     result["chat_light"] = await paced(chat[:light], runs_for(chat), LIGHT_RATE, 5, "l")
     result["chat_paced"] = await paced(chat, runs_for(chat), RATE, SECONDS)
+    start = meter.sample()
     result["chat_saturation"] = await saturate(chat, runs_for(chat), SATURATION_SECONDS)
+    result["chat_saturation"]["cores"] = meter.since(start)
     await close_all(chat)
     return result
 
@@ -341,10 +402,13 @@ def run() -> dict[str, Any]:
         return {"error": "REDIS_URL is not set"}
     from tests.servers import Daphne
 
-    with scratch_database(os.environ.get("CHAT_BENCH_DB", "bench_chat")):
+    database = os.environ.get("CHAT_BENCH_DB", "bench_chat")
+    with scratch_database(database):
         agents = agents_create(PAIRS)
         with Daphne(extra_env=DAPHNE_ENV) as first, Daphne(extra_env=DAPHNE_ENV) as second:
-            figures = asyncio.run(measure((first.ws_url, second.ws_url), agents))
+            assert first.process is not None and second.process is not None
+            meter = CpuMeter((first.process.pid, second.process.pid), database)
+            figures = asyncio.run(measure((first.ws_url, second.ws_url), agents, meter))
             from helpdesk.models import Message
 
             stored = Message.objects.count()

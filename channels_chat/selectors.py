@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,44 +84,62 @@ class AgentTurn:
     works_all: bool  # a supervisor: may write in any chat
 
 
-def _agent_turn_sql() -> str:
+def _agent_turns_sql(count: int) -> str:
     quote = connection.ops.quote_name
     members = Queue.members.through._meta
     member_queue = quote(str(members.get_field("queue").column))
     member_user = quote(str(members.get_field("user").column))
-    # Identifiers from the models' metadata, quoted; every value is a parameter.
+    pairs = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * count)
+    # Identifiers from the models' metadata, quoted; every value is a parameter. A VALUES
+    # list names its columns column1, column2 on PostgreSQL and SQLite alike.
     return (
-        "SELECT c.ticket_id, t.status, c.state, c.agent_id, EXISTS ("  # noqa: S608
-        f" SELECT 1 FROM {quote(members.db_table)} m"
-        f" WHERE m.{member_queue} = c.queue_id AND m.{member_user} = %s)"
-        f" FROM {quote(Conversation._meta.db_table)} c"
+        "SELECT v.column1, v.column2, c.ticket_id, t.status, c.state, c.agent_id,"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {quote(members.db_table)} m"
+        f" WHERE m.{member_queue} = c.queue_id AND m.{member_user} = v.column2)"
+        f" FROM (VALUES {pairs}) AS v"
+        f" JOIN {quote(Conversation._meta.db_table)} c ON c.id = v.column1"
         f" JOIN {quote(Ticket._meta.db_table)} t ON t.id = c.ticket_id"
-        " WHERE c.id = %s"
     )
 
 
 def agent_turn_read(conversation_id: int, user: Any) -> AgentTurn | None:
-    """The conversation, its ticket's status and the agent's membership of its queue.
+    """The conversation, its ticket's status and the agent's membership of its queue."""
+    return agent_turns_read([(conversation_id, user)])[0]
+
+
+def agent_turns_read(requests: Sequence[tuple[int, Any]]) -> list[AgentTurn | None]:
+    """`agent_turn_read` for several (conversation id, agent) pairs in one statement, in
+    order (None for a conversation that does not exist).
 
     One statement where the permission check alone used to be a second query per turn, and
-    written out: it runs on every agent turn, and compiling the ORM's `Exists` subquery cost
-    several times the query itself.
+    written out: it runs for every agent turn (a process's batch of turns reads them all at
+    once), and compiling the ORM's `Exists` subquery cost several times the query itself.
     """
+    pairs = list(dict.fromkeys((conversation_id, user.pk) for conversation_id, user in requests))
+    if not pairs:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(_agent_turn_sql(), [user.pk, conversation_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    ticket_id, ticket_status, state, agent_id, member = row
-    works_all = is_supervisor(user)  # the role comes from the user's cached profile
-    return AgentTurn(
-        ticket_id=ticket_id,
-        ticket_status=ticket_status,
-        state=state,
-        agent_id=agent_id,
-        may_work=works_all or (is_agent(user) and bool(member)),
-        works_all=works_all,
-    )
+        cursor.execute(_agent_turns_sql(len(pairs)), [value for pair in pairs for value in pair])
+        rows = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+    turns: list[AgentTurn | None] = []
+    for conversation_id, user in requests:
+        row = rows.get((conversation_id, user.pk))
+        if row is None:
+            turns.append(None)
+            continue
+        ticket_id, ticket_status, state, agent_id, member = row
+        works_all = is_supervisor(user)  # the role comes from the user's cached profile
+        turns.append(
+            AgentTurn(
+                ticket_id=ticket_id,
+                ticket_status=ticket_status,
+                state=state,
+                agent_id=agent_id,
+                may_work=works_all or (is_agent(user) and bool(member)),
+                works_all=works_all,
+            )
+        )
+    return turns
 
 
 def conversations_for_agent(user: Any, *, own_only: bool = False) -> list[Conversation]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -185,16 +185,25 @@ def _reply_status(turn: AgentTurn, internal: bool) -> str | None:
 
 
 def chat_reply_prepare(
-    conversation_id: int, *, agent: Any, client_id: str, text: str, internal: bool = False
+    conversation_id: int,
+    *,
+    agent: Any,
+    client_id: str,
+    text: str,
+    internal: bool = False,
+    turn: AgentTurn | None | Literal["read"] = "read",
 ) -> Reply | Stored:
-    """Check an agent's chat turn (one query) and say what to store: the `Reply`, or the ack
-    of a turn stored before that would now be refused (a retry after the chat ended or moved).
+    """Check an agent's chat turn and say what to store: the `Reply`, or the ack of a turn
+    stored before that would now be refused (a retry after the chat ended or moved).
 
+    `turn` is what `agent_turns_read` found for this conversation and agent (a batch reads
+    them together); by default it is read here (one query).
     Public turns need the conversation active with this agent (or a supervisor); internal
     notes need only a queue the agent belongs to. A public turn in an active chat keeps the
     ticket open (`_reply_status`). Raises ProtocolError for a refused turn; writes nothing.
     """
-    turn = agent_turn_read(conversation_id, agent)
+    if turn == "read":
+        turn = agent_turn_read(conversation_id, agent)
     if turn is None:
         raise ProtocolError("not_found", client_id=client_id)
     if not turn.may_work:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels_chat.protocol import CUSTOMER_ID_PREFIX, client_id_store
+from channels_chat.selectors import agent_turns_read
 from channels_chat.services.conversations import (
     CustomerSide,
     Stored,
@@ -63,6 +64,13 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(turns)
     customers: list[tuple[int, Inbound]] = []
     agents: list[tuple[int, Reply]] = []
+    agent_lines = [turn for turn in turns if isinstance(turn, AgentLine)]
+    try:  # one statement for every agent line's check
+        read: list[Any] = agent_turns_read([(t.conversation_id, t.agent) for t in agent_lines])
+    except Exception:
+        log.warning("chat batch: agent turn checks failed; one by one", exc_info=True)
+        read = ["read"] * len(agent_lines)
+    checks = iter(read)
     for index, turn in enumerate(turns):
         try:
             if isinstance(turn, CustomerLine):
@@ -78,6 +86,7 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
                     client_id=turn.client_id,
                     text=turn.text,
                     internal=turn.internal,
+                    turn=next(checks),
                 )
                 if isinstance(prepared, Stored):
                     outcomes[index] = prepared

@@ -181,3 +181,29 @@ async def test_an_accepted_chat_stops_its_waiting_tick(
         await customer.disconnect()
     finally:
         await sync_to_async(connections.close_all)()
+
+
+def test_agent_checks_of_a_batch_are_read_together(db, queues, agent, billing_agent, supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from channels_chat.selectors import agent_turns_read
+
+    mine, _side = chat("ana", agent)
+    with CaptureQueriesContext(connection) as queries:
+        turns = agent_turns_read(
+            [(mine.pk, agent), (mine.pk, billing_agent), (mine.pk + 1000, agent)]
+            + [(mine.pk, supervisor), (mine.pk, agent)]
+        )
+    assert len(queries.captured_queries) == 1
+    assert turns[2] is None  # no such conversation
+    present = [t for t in turns if t is not None]
+    assert {(t.ticket_id, t.state, t.agent_id) for t in present} == {
+        (mine.ticket_id, "active", agent.pk)
+    }
+    assert [(t.may_work, t.works_all) for t in present] == [
+        (True, False),  # a member of the chat's queue
+        (False, False),  # billing only
+        (True, True),  # a supervisor works every chat
+        (True, False),  # the same pair twice: the same answer
+    ]
