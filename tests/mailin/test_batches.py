@@ -99,12 +99,16 @@ def test_a_window_is_cut_into_batches_that_keep_dependent_mail_together_in_order
     ]
     pairs = batches_independent(window, 2)
     assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3], [2, 4], [5, 6]]
+    # In one batch, groups are interleaved by rank (each keeps its order), so the service's runs
+    # of independent messages stay long: [first of each group] then [second of each group].
+    whole = batches_independent(window, 6)
+    assert [[uid for uid, _raw in batch] for batch, _keys in whole] == [[1, 2, 5, 6, 3, 4]]
     keys = [k for _batch, k in pairs]
     assert keys[0].senders == {"ana@c.test"} and keys[1].answers == {"<b1@c.test>"}
     assert not any(depends(keys[i], [keys[j]]) for i in range(3) for j in range(3) if i != j)
     # A group longer than the room left in a batch straddles two: those two depend.
     pairs = batches_independent(window, 3)
-    assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3, 2], [4, 5, 6]]
+    assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 2, 3], [4, 5, 6]]
     assert depends(pairs[1][1], [pairs[0][1]])
 
 
