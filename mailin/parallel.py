@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
@@ -112,27 +112,15 @@ def batches_independent(
     for index in range(len(window)):  # in UID order: each group in order, groups by first UID
         groups.setdefault(root(index), []).append(index)
     laid_out = [index for members in groups.values() for index in members]
-    batches = []
-    for start in range(0, len(laid_out), size):
-        members = laid_out[start : start + size]
-        batches.append(
-            ([window[i] for i in _layered(members, root)], keys_merge(keys[i] for i in members))
+    # Inside a batch the order between groups does not matter: the mail service takes a batch
+    # in runs of independent messages (`mailin.services.runs_independent`).
+    return [
+        (
+            [window[i] for i in laid_out[start : start + size]],
+            keys_merge(keys[i] for i in laid_out[start : start + size]),
         )
-    return batches
-
-
-def _layered(members: list[int], root: Callable[[int], int]) -> list[int]:
-    """The batch's messages by rank in their group: every group's first message, then every
-    second one... Each group keeps its order, and the service then meets a message that
-    depends on an earlier one of the batch only once per layer (it takes a batch in runs of
-    independent messages: laid out group after group, every dependent message would end a run)."""
-    rank: dict[int, int] = {}
-    layer_of = {}
-    for index in members:  # members are in group order already
-        group = root(index)
-        layer_of[index] = rank.get(group, 0)
-        rank[group] = layer_of[index] + 1
-    return sorted(members, key=lambda index: layer_of[index])  # stable: groups stay in order
+        for start in range(0, len(laid_out), size)
+    ]
 
 
 def depends(keys: BatchKeys, running: Iterable[BatchKeys]) -> bool:

@@ -255,10 +255,11 @@ def emails_receive(
     """Process several messages in one transaction (one commit); used by the IMAP reader.
 
     Customer mail is grouped into runs of independent messages (none answers another of the
-    run, no sender twice) whose threads are looked up and whose new tickets are opened
-    together. If anything in the batch fails, the batch is rolled back and processed again
-    one message at a time (`email_receive`, each in its own savepoint): a bad message is then
-    quarantined alone and never blocks the others. Same guarantees as `email_receive`.
+    run, no sender twice; `runs_independent`), run after run, each run's threads looked up and
+    its new tickets opened together. If anything in the batch fails, the batch is rolled back
+    and processed again one message at a time (`email_receive`, each in its own savepoint): a
+    bad message is then quarantined alone and never blocks the others. Same guarantees as
+    `email_receive`.
     """
     sources = [
         MailSource(source.key, source.mailbox_id, source.default_queue, uid) for uid, _ in batch
@@ -282,40 +283,54 @@ def _receive_together(
     raws: Sequence[bytes],
     sources: Sequence[MailSource],
 ) -> list[MailOutcome]:
+    """Failures and special mail in place; customer mail in runs of independent messages
+    (`runs_independent`), each run's threads looked up and its tickets opened together."""
     outcomes: list[MailOutcome | None] = [None] * len(parsed)
-    run: list[int] = []
-    run_ids: set[str] = set()
-    run_senders: set[str] = set()
-
-    def flush() -> None:
-        if run:
-            items = [parsed[i] for i in run]
-            customer = [p for p in items if isinstance(p, ParsedEmail)]  # all of them, by now
-            routed = [
-                (p, raws[i], sources[i], match)
-                for i, p, match in zip(run, customer, threads_find(customer), strict=True)
-            ]
-            for i, outcome in zip(run, _intake(routed), strict=True):
-                outcomes[i] = outcome
-            run.clear()
-            run_ids.clear()
-            run_senders.clear()
-
+    customer: list[int] = []  # positions in the batch
+    mails: list[ParsedEmail] = []
     for index, item in enumerate(parsed):
         if isinstance(item, ParseFailure):
             quarantine_record(raws[index], sources[index], QuarantineKind.PARSE_ERROR, item.error)
             outcomes[index] = MailOutcome("quarantined", detail=item.error)
-            continue
-        if (special := _special(item, raws[index], sources[index])) is not None:
+        elif (special := _special(item, raws[index], sources[index])) is not None:
             outcomes[index] = special
-            continue
-        if item.sender in run_senders or run_ids.intersection(item.thread_ids):
-            flush()  # it may continue a ticket this run opens: look it up afterwards
-        run.append(index)
-        run_senders.add(item.sender)
-        run_ids.add(_message_id(item, raws[index]))
-    flush()
+        else:
+            customer.append(index)
+            mails.append(item)
+    ids = [_message_id(mail, raws[i]) for i, mail in zip(customer, mails, strict=True)]
+    for run in runs_independent(mails, ids):
+        items = [mails[k] for k in run]
+        routed = [
+            (mail, raws[customer[k]], sources[customer[k]], match)
+            for k, mail, match in zip(run, items, threads_find(items), strict=True)
+        ]
+        for k, outcome in zip(run, _intake(routed), strict=True):
+            outcomes[customer[k]] = outcome
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def runs_independent(mails: Sequence[ParsedEmail], message_ids: Sequence[str]) -> list[list[int]]:
+    """Positions of `mails` in runs to process one after another, each run free of internal
+    dependencies (pure).
+
+    A message goes one run after the last earlier message it depends on: one from the same
+    sender (a follow-up may join the ticket the first opens; one contact row), one whose
+    Message-ID it answers (In-Reply-To/References), or one with its own Message-ID (a copy).
+    Independent messages share a run, whatever lies between them, so a batch costs as many
+    runs as its longest chain of dependent messages, not one per dependent message."""
+    layer_of_sender: dict[str, int] = {}
+    layer_of_id: dict[str, int] = {}
+    runs: list[list[int]] = []
+    for position, (mail, message_id) in enumerate(zip(mails, message_ids, strict=True)):
+        after = [layer_of_sender.get(mail.sender, -1), layer_of_id.get(message_id, -1)]
+        after += [layer_of_id.get(mid, -1) for mid in mail.thread_ids]
+        layer = max(after) + 1
+        if layer == len(runs):
+            runs.append([])
+        runs[layer].append(position)
+        layer_of_sender[mail.sender] = layer
+        layer_of_id[message_id] = layer
+    return runs
 
 
 def quarantine_retry(item: QuarantinedEmail) -> MailOutcome:

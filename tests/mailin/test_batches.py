@@ -99,16 +99,14 @@ def test_a_window_is_cut_into_batches_that_keep_dependent_mail_together_in_order
     ]
     pairs = batches_independent(window, 2)
     assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3], [2, 4], [5, 6]]
-    # In one batch, groups are interleaved by rank (each keeps its order), so the service's runs
-    # of independent messages stay long: [first of each group] then [second of each group].
     whole = batches_independent(window, 6)
-    assert [[uid for uid, _raw in batch] for batch, _keys in whole] == [[1, 2, 5, 6, 3, 4]]
+    assert [[uid for uid, _raw in batch] for batch, _keys in whole] == [[1, 3, 2, 4, 5, 6]]
     keys = [k for _batch, k in pairs]
     assert keys[0].senders == {"ana@c.test"} and keys[1].answers == {"<b1@c.test>"}
     assert not any(depends(keys[i], [keys[j]]) for i in range(3) for j in range(3) if i != j)
     # A group longer than the room left in a batch straddles two: those two depend.
     pairs = batches_independent(window, 3)
-    assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 2, 3], [4, 5, 6]]
+    assert [[uid for uid, _raw in batch] for batch, _keys in pairs] == [[1, 3, 2], [4, 5, 6]]
     assert depends(pairs[1][1], [pairs[0][1]])
 
 
@@ -120,3 +118,24 @@ def test_first_and_last_chunks_are_cut_for_every_batch_in_flight():
     assert parallel_batch_size(100, 900, 1000, 4) == 25  # last: no long batch alone at the end
     assert parallel_batch_size(3, 0, 3, 4) == 1
     assert parallel_batch_size(1000, 0, 1000, 4) == TX_BATCH  # never above TX_BATCH
+
+
+def test_runs_put_each_message_one_run_after_what_it_depends_on():
+    from mailin.parsing import ParsedEmail, email_parse
+    from mailin.services import runs_independent
+
+    raws = [
+        mail(sender="ana@c.test", message_id="<a1@c.test>", subject="Caso A"),  # 0
+        mail(sender="ana@c.test", message_id="<a2@c.test>", subject="Re: Caso A"),  # 1: Ana again
+        mail(sender="beto@c.test", message_id="<b1@c.test>", subject="Caso B"),  # 2
+        mail(sender="c@c.test", message_id="<c1@c.test>", in_reply_to="<a2@c.test>"),  # 3
+        mail(sender="d@c.test", message_id="<d1@c.test>", subject="Caso D"),  # 4
+        mail(sender="e@c.test", message_id="<a1@c.test>", subject="Copia"),  # 5: same id as 0
+        mail(sender="ana@c.test", message_id="<a3@c.test>", subject="Re: Caso A"),  # 6
+    ]
+    mails = [email_parse(raw) for raw in raws]
+    assert all(isinstance(m, ParsedEmail) for m in mails)
+    ids = [m.message_id for m in mails]  # type: ignore[union-attr]
+    runs = runs_independent(mails, ids)  # type: ignore[arg-type]
+    # Independent mail shares the first run whatever lies between; chains go one run further.
+    assert runs == [[0, 2, 4], [1, 5], [3, 6]]
