@@ -6,17 +6,21 @@ An agent answers in one place whatever the channel; delivery follows the ticket'
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk.models import AuthorKind, Channel, Message, Status, Ticket
-from helpdesk.services.delivery import delivery_prefill, message_deliver
+from helpdesk.models import AuthorKind, Channel, Message, Status, Ticket, TicketEvent
+from helpdesk.rows import instances_insert
+from helpdesk.services.delivery import delivery_prefill, message_deliver, messages_deliver
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
+    ticket_event_new,
     ticket_event_record,
 )
 from helpdesk.services.timeline import (
@@ -24,6 +28,7 @@ from helpdesk.services.timeline import (
     message_append,
     ticket_lock,
     ticket_lock_next,
+    tickets_lock_next,
 )
 from helpdesk.sla import services as sla
 
@@ -93,6 +98,8 @@ def ticket_reply_many(replies: Sequence[Reply]) -> list[Replied]:
     Idempotent per (ticket, client id), also within the batch (a repeat gets the first
     message, `duplicate=True`). Tickets are locked in ascending id order (replies to one
     ticket in the given order), so concurrent batches queue on each other, never deadlock.
+    Several public replies without files are written together (`_replies_write_together`:
+    the same rows, a fixed number of statements for locks, seqs and inserts).
     """
     cleaned = [dataclasses.replace(r, text=(r.text or "").strip()) for r in replies]
     for reply in cleaned:
@@ -100,21 +107,37 @@ def ticket_reply_many(replies: Sequence[Reply]) -> list[Replied]:
             raise ReplyError("empty", "La respuesta está vacía.")
     stored = _stored_replies(cleaned)
     results: list[Replied | None] = [None] * len(cleaned)
-    with transaction.atomic():
-        for index in sorted(range(len(cleaned)), key=lambda i: cleaned[i].ticket_id):
-            reply = cleaned[index]
-            key = (reply.ticket_id, reply.client_id)
-            if reply.client_id and (earlier := stored.get(key)) is not None:
-                results[index] = Replied(earlier, True)
-                continue
-            message = _reply_write(reply)
+    first: dict[tuple[int, str], int] = {}  # a client id's first reply in this batch
+    repeats: dict[int, int] = {}
+    fresh: list[int] = []
+    for index, reply in enumerate(cleaned):
+        key = (reply.ticket_id, reply.client_id or "")
+        if reply.client_id and (earlier := stored.get(key)) is not None:
+            results[index] = Replied(earlier, True)
+        elif reply.client_id and key in first:
+            repeats[index] = first[key]
+        else:
             if reply.client_id:
-                stored[key] = message
-            results[index] = Replied(message, False)
+                first[key] = index
+            fresh.append(index)
+    # Ascending ticket ids (stable: one ticket's replies keep their order) fix the lock order.
+    fresh.sort(key=lambda i: cleaned[i].ticket_id)
+    with transaction.atomic():
+        together = [cleaned[i] for i in fresh]
+        if len(together) > 1 and all(not r.internal and not r.files for r in together):
+            written = _replies_write_together(together)
+        else:
+            written = [_reply_write(reply) for reply in together]
+    for index, message in zip(fresh, written, strict=True):
+        results[index] = Replied(message, False)
+    for index, earlier_index in repeats.items():
+        earlier_result = results[earlier_index]
+        assert earlier_result is not None
+        results[index] = Replied(earlier_result.message, True)
     return [result for result in results if result is not None]
 
 
-def _stored_replies(replies: Sequence[Reply]) -> dict[tuple[int, str | None], Message]:
+def _stored_replies(replies: Sequence[Reply]) -> dict[tuple[int, str], Message]:
     """Messages already stored under the replies' (ticket, client id) keys (one query).
 
     Two IN lists rather than one OR term per reply: a batch's query compiles in constant
@@ -127,7 +150,93 @@ def _stored_replies(replies: Sequence[Reply]) -> dict[tuple[int, str | None], Me
         ticket_id__in={ticket_id for ticket_id, _ in keys},
         client_id__in={client_id for _, client_id in keys},
     )
-    return {(m.ticket_id, m.client_id): m for m in found if (m.ticket_id, m.client_id) in keys}
+    return {
+        (m.ticket_id, m.client_id or ""): m for m in found if (m.ticket_id, m.client_id) in keys
+    }
+
+
+def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
+    """Public replies without files (a chat process's batch), in the caller's transaction, each
+    exactly as `_reply_write` would write it, in a fixed number of statements for the batch:
+    tickets locked in id order with their seqs reserved (`tickets_lock_next`), messages and
+    audit events inserted together; SLA, delivery and events per message as for one reply.
+    """
+    now = timezone.now()
+    counts = Counter(reply.ticket_id for reply in replies)
+    tickets = tickets_lock_next(counts, now=now, stamp={"last_agent_message_at": now})
+    seqs = {pk: ticket.last_seq - counts[pk] + 1 for pk, ticket in tickets.items()}
+    updates: dict[int, list[str]] = {}
+    for ticket in tickets.values():
+        if ticket.first_response_at is None:  # what ticket_lock_next's COALESCE stamps
+            ticket.first_response_at = now
+            updates[ticket.pk] = ["first_response_at"]
+    messages: list[Message] = []
+    events: list[TicketEvent] = []
+    status_changes: dict[int, tuple[str, str]] = {}  # message index -> (old, new)
+    for reply in replies:
+        author: Any = reply.author  # a user; `Reply` keeps it as loosely typed as ticket_reply
+        ticket = tickets[reply.ticket_id]
+        seq, seqs[ticket.pk] = seqs[ticket.pk], seqs[ticket.pk] + 1
+        messages.append(
+            Message(
+                ticket=ticket,
+                seq=seq,
+                author_kind=AuthorKind.AGENT,
+                author_user=author,
+                author_name=_author_name(author),
+                channel=ticket.channel,
+                text=reply.text,
+                html=reply.html,
+                internal=False,
+                client_id=reply.client_id,
+                **delivery_prefill(ticket, internal=False),
+            )
+        )
+        update = updates.setdefault(ticket.pk, [])
+        new_status = reply.status or (Status.WAITING if ticket.is_open else ticket.status)
+        if ticket.assignee_id is None:
+            ticket.assignee = author  # type: ignore[assignment]
+            update.append("assignee")
+            events.append(
+                ticket_event_new(
+                    ticket,
+                    "assigned",
+                    actor=author,
+                    field="assignee",
+                    new=getattr(author, "username", ""),
+                    data={"by": "reply"},
+                )
+            )
+        if new_status != ticket.status:
+            status_changes[len(messages) - 1] = (ticket.status, new_status)
+            events.append(
+                ticket_event_new(
+                    ticket,
+                    "status_changed",
+                    actor=author,
+                    field="status",
+                    old=ticket.status,
+                    new=new_status,
+                )
+            )
+            ticket.status = new_status
+            update.append("status")
+        if ticket.channel != Channel.CHAT:
+            # A live chat turn is its own record (author, time, seq): no event per line.
+            events.append(ticket_event_new(ticket, "replied", actor=author, data={"seq": seq}))
+    instances_insert(messages, events)
+    for pk, fields in updates.items():
+        if fields:
+            tickets[pk].save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    for index, message in enumerate(messages):
+        sla.sla_agent_replied(message.ticket, message, now=now)
+        if index in status_changes:
+            sla.sla_status_changed(message.ticket, *status_changes[index], now=now)
+    messages_deliver(messages)
+    for message in messages:
+        message_added_emit(message)
+        ticket_changed_emit(message.ticket, "reply")
+    return messages
 
 
 def _reply_write(reply: Reply) -> Message:

@@ -207,3 +207,70 @@ def test_agent_checks_of_a_batch_are_read_together(db, queues, agent, billing_ag
         (True, True),  # a supervisor works every chat
         (True, False),  # the same pair twice: the same answer
     ]
+
+
+def _reply_trace(ticket_id: int) -> tuple:
+    ticket = Ticket.objects.get(pk=ticket_id)
+    return (
+        ticket.status,
+        ticket.assignee_id,
+        ticket.first_response_at is not None,
+        ticket.last_seq,
+        list(
+            TicketEvent.objects.filter(ticket_id=ticket_id)
+            .order_by("pk")
+            .values_list("kind", "old_value", "new_value")
+        ),
+        list(
+            SlaClockEvent.objects.filter(ticket_id=ticket_id)
+            .order_by("pk")
+            .values_list("kind", "target")
+        ),
+        [row[:2] for row in timeline(ticket_id)],
+    )
+
+
+@pytest.mark.parametrize("channel", ["web", "chat"])
+def test_replies_written_together_equal_replies_one_by_one(db, queues, agent, channel):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpdesk.services.intake import Inbound, intake_receive
+    from helpdesk.services.replies import Reply, ticket_reply, ticket_reply_many
+
+    sla_seed(io.StringIO())
+
+    def opened(name: str) -> int:
+        inbound = Inbound(channel=channel, text="No tengo señal", name=name, email=f"{name}@x.mx")
+        return intake_receive(inbound).ticket.pk
+
+    alone, together, other = opened("ana"), opened("bea"), opened("eva")
+    for text, client_id in (("uno", "a:1"), ("dos", "a:2")):
+        ticket_reply(Ticket(pk=alone), author=agent, text=text, client_id=client_id)
+    with CaptureQueriesContext(connection) as queries:
+        replied = ticket_reply_many(
+            [
+                Reply(together, agent, "uno", client_id="a:1"),
+                Reply(other, agent, "otra", client_id="a:1"),
+                Reply(together, agent, "dos", client_id="a:2"),
+                Reply(together, agent, "uno", client_id="a:1"),  # a repeat in the batch
+            ]
+        )
+    assert [(r.message.seq, r.duplicate) for r in replied] == [
+        (2, False),
+        (2, False),
+        (3, False),
+        (2, True),
+    ]
+    assert replied[3].message.pk == replied[0].message.pk
+    # Two replies to one ticket and one to another: same rows, events and SLA as one by one.
+    expected = _reply_trace(alone)
+    assert _reply_trace(together) == expected
+    assert expected[0] == "waiting" and expected[1] == agent.pk and expected[2]
+    assert [kind for kind, *_ in expected[4]].count("replied") == (2 if channel == "web" else 0)
+    assert ("met", "first_response") in expected[5]
+    trace = _reply_trace(other)
+    assert trace[6] == [(1, None), (2, "a:1")] and trace[2]
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The three new messages in one statement.
+    assert sum('INSERT INTO "helpdesk_message"' in sql for sql in statements) == 1
