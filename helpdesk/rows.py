@@ -30,33 +30,113 @@ def instances_insert(*groups: Sequence[models.Model]) -> None:
     PostgreSQL: one statement reserves the ids from the tables' own sequences, one inserts all
     rows (one data-modifying CTE per table); the caller's transaction makes it all or nothing.
     """
-    groups = tuple(group for group in groups if group)
-    if not groups:
+    rows_write(insert=groups)
+
+
+def rows_write(
+    *,
+    insert: Sequence[Sequence[models.Model]] = (),
+    update: Sequence[tuple[Sequence[models.Model], Sequence[str]]] = (),
+    log: Sequence[models.Model] = (),
+) -> None:
+    """Write several tables' rows at once: new instances (`insert`, as `instances_insert`),
+    changed fields of saved instances (`update`: instances and the field names to write), and
+    `log` rows (new, numbered by the table itself, their ids never read: audit entries).
+
+    On PostgreSQL all in one statement (plus one drawing the ids of `insert`'s rows when there
+    are any); elsewhere `bulk_create`, `save(update_fields=...)` / `bulk_update`.
+    """
+    groups = [group for group in insert if group]
+    updates = [(rows, fields) for rows, fields in update if rows]
+    if not (groups or updates or log):
         return
     if connection.vendor != "postgresql":
-        for group in groups:
-            type(group[0]).objects.bulk_create(group)  # type: ignore[attr-defined]
+        for group in [*groups, log]:
+            if group:
+                type(group[0]).objects.bulk_create(group)  # type: ignore[attr-defined]
+        for rows, fields in updates:
+            if len(rows) == 1:
+                rows[0].save(update_fields=fields)
+                continue
+            now = dt.datetime.now(tz=dt.UTC)
+            for name in fields:  # bulk_update leaves auto_now fields alone
+                if getattr(type(rows[0])._meta.get_field(name), "auto_now", False):
+                    for instance in rows:
+                        setattr(instance, name, now)
+            type(rows[0]).objects.bulk_update(rows, fields)  # type: ignore[attr-defined]
         return
-    _ids_reserve(groups)
+    if groups:
+        _ids_reserve(groups)
     now = dt.datetime.now(tz=dt.UTC)
     statements, params = [], []
+    for rows, fields in updates:
+        sql, param = _update(rows, fields, now)
+        statements.append(sql)
+        params.append(param)
     for group in groups:
-        meta = type(group[0])._meta
-        table = connection.ops.quote_name(meta.db_table)
+        table = connection.ops.quote_name(type(group[0])._meta.db_table)
         statements.append(
             f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s)"  # noqa: S608
         )
         params.append(json.dumps([_row(instance, now) for instance in group], default=_json))
+    if log:
+        statements.append(_log_insert(type(log[0])))
+        params.append(json.dumps([_row(instance, now) for instance in log], default=_json))
     *ctes, last = statements
     sql = last
     if ctes:
         sql = "WITH " + ", ".join(f"w{n} AS ({s})" for n, s in enumerate(ctes)) + " " + last
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    for group in groups:
+    for group in [*groups, log]:
         for instance in group:
             instance._state.adding = False
             instance._state.db = connection.alias
+
+
+def _update(
+    rows: Sequence[models.Model], fields: Sequence[str], now: dt.datetime
+) -> tuple[str, str]:
+    meta = type(rows[0])._meta
+    table = connection.ops.quote_name(meta.db_table)
+    pk = connection.ops.quote_name(str(meta.pk.column))
+    chosen: list[Any] = [meta.get_field(name) for name in fields]
+    for field in chosen:
+        if getattr(field, "auto_now", False):
+            for instance in rows:
+                setattr(instance, field.attname, now)
+    columns = [connection.ops.quote_name(field.column) for field in chosen]
+    document = json.dumps(
+        [
+            {
+                meta.pk.column: instance.pk,
+                **{f.column: getattr(instance, f.attname) for f in chosen},
+            }
+            for instance in rows
+        ],
+        default=_json,
+    )
+    assignments = ", ".join(f"{column} = r.{column}" for column in columns)
+    sql = (
+        f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
+        f"FROM json_populate_recordset(NULL::{table}, %s) AS r WHERE t.{pk} = r.{pk}"
+    )
+    return sql, document
+
+
+@cache
+def _log_insert(model: type[models.Model]) -> str:
+    """INSERT of rows without their ids: the table's identity column numbers them."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(str(field.column))
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    )
+    return (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+        f"SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s)"
+    )
 
 
 def _ids_reserve(groups: Sequence[Sequence[models.Model]]) -> None:

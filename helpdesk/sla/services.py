@@ -14,7 +14,7 @@ from datetime import datetime
 
 from helpdesk.models import Message, Priority, SlaState, Status, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
-from helpdesk.rows import instances_insert
+from helpdesk.rows import instances_insert, rows_write
 from helpdesk.sla import state
 from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
 from helpdesk.snapshots import Snapshot
@@ -75,13 +75,6 @@ def event_rows(
     ]
 
 
-def _events_write(
-    ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
-) -> None:
-    if rows := event_rows(ticket, clock, events, now):
-        SlaClockEvent.objects.bulk_create(rows)
-
-
 def clock_mirror(ticket: Ticket, clock: TicketClock) -> None:
     """Copy the clock's due time, state and policy onto the ticket (UPDATE when saved)."""
     if clock_mirrored(ticket, clock) and ticket.pk:
@@ -115,30 +108,26 @@ def clock_save(
     clock: TicketClock,
     events: Iterable[state.ClockEvent | None],
     now: datetime,
-    *,
-    new: bool = False,
 ) -> None:
     """Derive, save, record and mirror: the one way a changed clock is persisted.
 
-    `new` inserts directly (the clock's key is the ticket's, so a plain save would first try
-    an UPDATE that cannot match). A clock that nothing changed (no event, same fields: a
-    customer writing twice while a target already runs) is not written again.
+    A clock that nothing changed (no event, same fields: a customer writing twice while a
+    target already runs) is not written again. The clock, its events and the ticket's mirrored
+    fields go out in one statement (`rows_write`).
     """
-    before = getattr(clock, "loaded_values", None)  # set by `clock_of`
-    state.refresh(clock)
-    recorded = [event for event in events if event is not None]
-    if new or recorded or _persisted(clock) != before:
-        clock.save(force_insert=new)
-    _events_write(ticket, clock, recorded, now)
-    clock_mirror(ticket, clock)
+    clocks_save([(ticket, clock, events)], now)
+
+
+CLOCK_FIELDS = [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key]
+MIRROR_FIELDS = ["sla_due_at", "sla_state", "sla_policy"]
 
 
 def clocks_save(
     changes: Sequence[tuple[Ticket, TicketClock, Iterable[state.ClockEvent | None]]],
     now: datetime,
 ) -> None:
-    """`clock_save` for several tickets' loaded clocks: the changed clocks in one UPDATE, all
-    their events in one INSERT, the changed ticket mirrors in one UPDATE."""
+    """`clock_save` for several tickets' loaded clocks (from `clocks_of`): the changed clocks,
+    all their events and the changed ticket mirrors in one statement."""
     clocks, tickets, rows = [], [], []
     for ticket, clock, events in changes:
         before = getattr(clock, "loaded_values", None)
@@ -147,16 +136,11 @@ def clocks_save(
         if recorded or _persisted(clock) != before:
             clocks.append(clock)
         rows += event_rows(ticket, clock, recorded, now)
-        if clock_mirrored(ticket, clock):
+        if clock_mirrored(ticket, clock) and ticket.pk:
             tickets.append(ticket)
-    if clocks:
-        fields = [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key]
-        for clock in clocks:
-            clock.updated_at = now
-        TicketClock.objects.bulk_update(clocks, fields)
-    instances_insert(rows)
-    if tickets:
-        Ticket.objects.bulk_update(tickets, ["sla_due_at", "sla_state", "sla_policy"])
+    rows_write(update=[(clocks, CLOCK_FIELDS), (tickets, MIRROR_FIELDS)], log=rows)
+    for clock in clocks:
+        clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
 
 
 def _persisted(clock: TicketClock) -> tuple:
@@ -174,17 +158,25 @@ def clock_of(ticket: Ticket) -> TicketClock | None:
 
 def clocks_of(tickets: Iterable[Ticket]) -> dict[int, TicketClock]:
     """Several tickets' clocks by ticket id, locked in ticket order (two batches sharing
-    tickets never deadlock), each remembering its stored values (see `clock_save`)."""
+    tickets never deadlock), each remembering its stored values (see `clock_save`).
+
+    Only the clock rows are read: their policies (with calendars) come from the process
+    snapshot, or from the database for a policy no longer active.
+    """
     found = (
-        TicketClock.objects.select_for_update(of=("self",))
-        .select_related("policy__calendar")
+        TicketClock.objects.select_for_update()
         .filter(ticket_id__in=[ticket.pk for ticket in tickets])
         .order_by("ticket_id")
     )
-    clocks = {}
-    for clock in found:
+    clocks = {clock.ticket_id: clock for clock in found}
+    policies = {policy.pk: policy for policy in POLICIES.get()}
+    missing = {c.policy_id for c in clocks.values() if c.policy_id and c.policy_id not in policies}
+    if missing:
+        policies.update(SlaPolicy.objects.select_related("calendar").in_bulk(missing))
+    for clock in clocks.values():
+        if clock.policy_id:
+            clock.policy = policies[clock.policy_id]
         clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
-        clocks[clock.ticket_id] = clock
     return clocks
 
 

@@ -21,11 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Status, Ticket, TicketEvent
-from helpdesk.rows import instances_insert
+from helpdesk.rows import rows_write
 from helpdesk.sla import state
 from helpdesk.sla.models import SlaClockEvent, TicketClock
 from helpdesk.sla.notifications import sla_breach_email, sla_escalate, sla_notify
-from helpdesk.sla.services import clock_mirrored, event_rows
+from helpdesk.sla.services import MIRROR_FIELDS, clock_mirrored, event_rows
 
 BATCH = 1000
 MAX_BATCHES = 1000
@@ -60,19 +60,15 @@ def _claim(column: str, now: datetime) -> list[int]:
 class _Batch:
     """What one claimed batch writes in bulk at its end."""
 
-    now: datetime
     clocks: list[TicketClock] = field(default_factory=list)
     mirrors: list[Ticket] = field(default_factory=list)  # tickets whose SLA copy changed
     events: list[SlaClockEvent] = field(default_factory=list)
     breaches: list[list[Any]] = field(default_factory=list)
 
     def flush(self) -> None:
-        for clock in self.clocks:
-            clock.updated_at = self.now
-        TicketClock.objects.bulk_update(self.clocks, CLOCK_FIELDS)
-        if self.mirrors:
-            Ticket.objects.bulk_update(self.mirrors, ["sla_due_at", "sla_state", "sla_policy"])
-        instances_insert(self.events)
+        rows_write(
+            update=[(self.clocks, CLOCK_FIELDS), (self.mirrors, MIRROR_FIELDS)], log=self.events
+        )
         if self.breaches:
             sla_breach_email.enqueue(self.breaches)
 
@@ -124,7 +120,7 @@ def _sweep(column: str, now: datetime, result: WatchResult) -> None:
                 )
             }
             tickets = Ticket.objects.filter(id__in=ids).select_related("queue", "assignee")
-            batch = _Batch(now)
+            batch = _Batch()
             for ticket in tickets:
                 _visit(snapshot[ticket.pk], ticket, now, result, batch)
             batch.flush()

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.models import Contact, Message, Ticket, TicketEvent
-from helpdesk.rows import instances_insert
+from helpdesk.rows import instances_insert, rows_write
 from helpdesk.sla.models import SlaClockEvent, TicketClock
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
@@ -81,3 +81,29 @@ def test_a_failing_row_writes_nothing(queues):
         instances_insert(tickets, messages)
     assert list(Ticket.objects.values_list("reference", flat=True)) == ["T-TAKEN"]
     assert Message.objects.count() == 0
+
+
+def test_updates_and_log_rows_in_one_write(queues):
+    contact = Contact.objects.create(name="Ana", email="ana@x.co")
+    tickets = [_ticket(queues["technical"], contact, f"T-UPD{n}") for n in range(3)]
+    instances_insert(tickets)
+    stamps = [t.updated_at for t in tickets]
+    for n, ticket in enumerate(tickets[:2]):
+        ticket.sla_state = "breached"
+        ticket.subject = f"cambiado {n}"  # not among the fields written
+        ticket.triage_reasons = [{"n": n}]
+    log = [SlaClockEvent(ticket=t, kind="breached", at=t.sla_due_at) for t in tickets]
+    warm = [SlaClockEvent(ticket=tickets[0], kind="warm", at=tickets[0].sla_due_at)]
+    rows_write(log=warm)  # the log statement is built once per table
+    with CaptureQueriesContext(connection) as queries:
+        rows_write(update=[(tickets[:2], ["sla_state", "triage_reasons", "updated_at"])], log=log)
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1
+    stored = {t.reference: t for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])}
+    for n in range(2):
+        row = stored[f"T-UPD{n}"]
+        assert row.sla_state == "breached" and row.triage_reasons == [{"n": n}]
+        assert row.subject != f"cambiado {n}"  # untouched: not in the fields
+        assert row.updated_at > stamps[n]  # auto_now written
+    assert stored["T-UPD2"].sla_state == "running"
+    assert SlaClockEvent.objects.filter(kind="breached").count() == 3
