@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,13 +93,28 @@ def _existing_many(inbounds: Sequence[Inbound]) -> dict[tuple, Message]:
             email_message_id__in=message_ids
         ):
             found[("email", message.email_message_id)] = message
-    by_client = Q()
-    for inbound in inbounds:
-        if not inbound.email_message_id and inbound.client_id and inbound.ticket_id:
-            by_client |= Q(ticket_id=inbound.ticket_id, client_id=inbound.client_id)
-    if by_client:
-        for message in Message.objects.select_related("ticket__queue").filter(by_client):
-            found[("client", message.ticket_id, message.client_id)] = message
+    pairs = {
+        (int(inbound.ticket_id), inbound.client_id)
+        for inbound in inbounds
+        if not inbound.email_message_id and inbound.client_id and inbound.ticket_id
+    }
+    if pairs:
+        # Plain SQL (a chat turn asks this every time; the ORM's compilation of an OR of
+        # pairs cost more than the query), candidates by both lists, exact pairs kept.
+        tickets = sorted({pair[0] for pair in pairs})
+        clients = sorted({pair[1] for pair in pairs})
+        table = connection.ops.quote_name(Message._meta.db_table)
+        candidates = Message.objects.raw(
+            f"SELECT * FROM {table} WHERE ticket_id IN ({', '.join(['%s'] * len(tickets))}) "  # noqa: S608
+            f"AND client_id IN ({', '.join(['%s'] * len(clients))})",
+            [*tickets, *clients],
+        )
+        repeated = [m for m in candidates if (m.ticket_id, m.client_id) in pairs]
+        if repeated:
+            by_id = Ticket.objects.select_related("queue").in_bulk({m.ticket_id for m in repeated})
+            for message in repeated:
+                message.ticket = by_id[message.ticket_id]
+                found[("client", message.ticket_id, message.client_id)] = message
     return found
 
 
