@@ -1,7 +1,10 @@
 """Group commit of chat turns: several turns stored together, each as if it were alone."""
 
 import asyncio
+import contextlib
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -37,6 +40,28 @@ def timeline(ticket_id: int) -> list[tuple[int, str | None, str]]:
         .order_by("seq")
         .values_list("seq", "client_id", "text")
     )
+
+
+@contextlib.asynccontextmanager
+async def database_pool(size: int = 4):
+    """Database hops of the test on a pool of its own, whose connections are closed at the end
+    (else they keep the test database open and pytest-django cannot drop it)."""
+    loop = asyncio.get_running_loop()
+    pool = ThreadPoolExecutor(size)
+    loop.set_default_executor(pool)
+    try:
+        yield
+    finally:
+        barrier = threading.Barrier(size)
+
+        def close() -> None:  # one call per thread: each waits for the others
+            barrier.wait(10)
+            connections.close_all()
+
+        await asyncio.gather(*(loop.run_in_executor(pool, close) for _ in range(size)))
+        pool.shutdown(wait=True)
+        loop.set_default_executor(ThreadPoolExecutor())
+        await sync_to_async(connections.close_all)()
 
 
 def test_a_batch_stores_each_turn_as_if_alone(db, queues, agent):
@@ -102,11 +127,8 @@ def test_a_failing_turn_leaves_its_batch_stored_once(db, queues, agent):
 
 
 async def test_turns_arriving_during_a_write_share_the_next_batch(transactional_db, queues, agent):
-    try:
+    async with database_pool():
         await _share_the_next_batch(agent)
-    finally:
-        # The test's own sync thread must not keep a connection a later test would tidy.
-        await sync_to_async(connections.close_all)()
 
 
 async def _share_the_next_batch(agent):
@@ -162,7 +184,7 @@ async def test_an_accepted_chat_stops_its_waiting_tick(
 
     monkeypatch.setattr(assignment, "conversation_waiting_tick", counted)
     customer = WebsocketCommunicator(CustomerConsumer.as_asgi(), "/ws/chat/")
-    try:
+    async with database_pool():
         assert (await customer.connect())[0]
         await customer.send_json_to(
             {"type": "hello", "name": "Ana", "email": "ana@example.com", "topic": "Sin señal"}
@@ -179,8 +201,6 @@ async def test_an_accepted_chat_stops_its_waiting_tick(
         await asyncio.sleep(0.7)  # more than three tick periods
         assert len(ticks) == polled
         await customer.disconnect()
-    finally:
-        await sync_to_async(connections.close_all)()
 
 
 def test_agent_checks_of_a_batch_are_read_together(db, queues, agent, billing_agent, supervisor):
