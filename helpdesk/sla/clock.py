@@ -233,6 +233,28 @@ def deadline_add(
     """
     if minutes < 0:
         raise ValueError("minutes must be >= 0")
+    pauses = tuple(pauses)
+    if not pauses:  # the common case: a target just started (a whole mail batch shares `now`)
+        key = (id(calendar), start, minutes)
+        hit = _RECENT.get(key)
+        if hit is not None and hit[0] is calendar:
+            return hit[1]
+        if len(_RECENT) >= 512:
+            _RECENT.clear()
+        due = _deadline(start, minutes, calendar, ())
+        _RECENT[key] = (calendar, due)
+        return due
+    return _deadline(start, minutes, calendar, pauses)
+
+
+# Recent unpaused deadlines: (id(calendar), start, minutes) -> (calendar, due). The calendar
+# itself is kept and compared, so a reused id of a collected calendar never answers.
+_RECENT: dict[tuple[int, datetime, float], tuple[Calendar, datetime]] = {}
+
+
+def _deadline(
+    start: datetime, minutes: float, calendar: Calendar, pauses: Sequence[Pause]
+) -> datetime:
     remaining = timedelta(minutes=minutes)
     merged = _normalise_pauses(pauses, None)
     if merged and merged[-1][1] == datetime.max.replace(tzinfo=UTC):

@@ -250,3 +250,17 @@ def test_calendar_with_only_holidays_ahead_fails_cleanly():
     empty = Calendar(timezone="UTC", always_open=False, hours={}, holidays=frozenset())
     with pytest.raises(CalendarError):
         deadline_add(start, 1, empty)
+
+
+def test_repeated_deadlines_answer_per_calendar_object():
+    # A mail batch asks the same (start, minutes) for every ticket: answered from the recent
+    # ones, but only for the very same calendar object, never for another calendar.
+    start = datetime(2026, 3, 6, 17, 30, tzinfo=MX)  # Friday, 30 minutes before closing
+    mexico, asuncion = office(), office("America/Asuncion")
+    first = deadline_add(start, 60, mexico)
+    assert first == datetime(2026, 3, 7, 9, 30, tzinfo=MX)  # Saturday morning
+    assert deadline_add(start, 60, mexico) == first
+    assert deadline_add(start, 60, ALWAYS) == start + timedelta(hours=1)
+    assert deadline_add(start, 60, asuncion) != first
+    paused = [(start, start + timedelta(minutes=10))]
+    assert deadline_add(start, 60, mexico, paused) == datetime(2026, 3, 7, 9, 40, tzinfo=MX)
