@@ -163,13 +163,14 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
     """
     now = timezone.now()
     counts = Counter(reply.ticket_id for reply in replies)
-    tickets = tickets_lock_next(counts, now=now, stamp={"last_agent_message_at": now})
+    tickets = tickets_lock_next(
+        counts,
+        now=now,
+        stamp={"last_agent_message_at": now},
+        stamp_if_empty={"first_response_at": now},
+    )
     seqs = {pk: ticket.last_seq - counts[pk] + 1 for pk, ticket in tickets.items()}
     updates: dict[int, list[str]] = {}
-    for ticket in tickets.values():
-        if ticket.first_response_at is None:  # what ticket_lock_next's COALESCE stamps
-            ticket.first_response_at = now
-            updates[ticket.pk] = ["first_response_at"]
     messages: list[Message] = []
     events: list[TicketEvent] = []
     status_changes: dict[int, tuple[str, str]] = {}  # message index -> (old, new)
@@ -228,8 +229,8 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
     for pk, fields in updates.items():
         if fields:
             tickets[pk].save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    sla.sla_agents_replied([(message.ticket, message) for message in messages], now=now)
     for index, message in enumerate(messages):
-        sla.sla_agent_replied(message.ticket, message, now=now)
         if index in status_changes:
             sla.sla_status_changed(message.ticket, *status_changes[index], now=now)
     messages_deliver(messages)

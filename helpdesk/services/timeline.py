@@ -83,6 +83,7 @@ def tickets_lock_next(
     *,
     now: datetime,
     stamp: Mapping[str, object] | None = None,
+    stamp_if_empty: Mapping[str, object] | None = None,
 ) -> dict[int, Ticket]:
     """`ticket_lock_next` for several tickets: `counts` maps a ticket id to how many numbers
     to reserve. Rows are locked in id order, so two batches sharing tickets never deadlock.
@@ -93,7 +94,12 @@ def tickets_lock_next(
     """
     ids = sorted(counts)
     if connection.vendor != "postgresql" or len(ids) == 1:
-        return {pk: ticket_lock_next(pk, now=now, stamp=stamp, count=counts[pk]) for pk in ids}
+        return {
+            pk: ticket_lock_next(
+                pk, now=now, stamp=stamp, stamp_if_empty=stamp_if_empty, count=counts[pk]
+            )
+            for pk in ids
+        }
     table = connection.ops.quote_name(Ticket._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -103,7 +109,7 @@ def tickets_lock_next(
         found = {row[0] for row in cursor.fetchall()}
     if missing := [pk for pk in ids if pk not in found]:
         raise Ticket.DoesNotExist(missing[0])
-    assignments, params = _stamps(now, stamp, None)
+    assignments, params = _stamps(now, stamp, stamp_if_empty)
     tickets = Ticket.objects.raw(
         f"UPDATE {table} AS t SET last_seq = t.last_seq + v.n, {', '.join(assignments)} "  # noqa: S608
         "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::integer[]) AS n) AS v "
