@@ -6,11 +6,13 @@ alone, and a bare ORM insert of the same rows as the same-run baseline.
 
 The rate limits stay on, as in production (per IP and per address for the form, the DRF
 throttle for the API, both on the Redis cache): every submission comes from its own client
-address, so none is refused and each pays for its limit checks.
+address, so none is refused and each pays for its limit checks. `WEBFORM_BENCH_RATELIMIT=0`
+turns the limits off (diagnosis only: what they cost).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.db import connection
@@ -98,7 +100,7 @@ def run() -> dict:
     from helpdesk.services.intake import Inbound
     from tests.factories import queues_create
 
-    settings.RATELIMIT_ENABLE = True
+    settings.RATELIMIT_ENABLE = os.environ.get("WEBFORM_BENCH_RATELIMIT", "1") != "0"
     with scratch_database("bench_webform"):
         queues_create()
         sla_policies_seed()  # the demo's SLA policies: every ticket gets a running clock
@@ -158,5 +160,6 @@ def run() -> dict:
         "bare_insert_per_s": _rate(N, baseline),
         "form_vs_bare_insert_ratio": round(baseline / form, 3),
         "sql_queries_per_form_ticket": len(queries),
+        "rate_limits_on": settings.RATELIMIT_ENABLE,
         "target_per_s": 200,
     }
