@@ -49,6 +49,35 @@ def _author_name(user: object) -> str:
     return full or getattr(user, "username", "")
 
 
+def _agent_message_fields(ticket: Ticket, reply: Reply, *, internal: bool) -> dict[str, Any]:
+    """The fields of an agent's message on `ticket` (one reply or a batch's)."""
+    author: Any = reply.author
+    return {
+        "author_kind": AuthorKind.AGENT,
+        "author_user": author,
+        "author_name": _author_name(author),
+        "channel": ticket.channel,
+        "text": reply.text,
+        "html": reply.html,
+        "internal": internal,
+        "client_id": reply.client_id,
+        **delivery_prefill(ticket, internal=internal),
+    }
+
+
+def _assigned_to_author(ticket: Ticket, author: Any) -> TicketEvent:
+    """An unassigned ticket answered by an agent becomes theirs: the unsaved audit event."""
+    ticket.assignee = author
+    return ticket_event_new(
+        ticket,
+        "assigned",
+        actor=author,
+        field="assignee",
+        new=getattr(author, "username", ""),
+        data={"by": "reply"},
+    )
+
+
 @dataclass(frozen=True)
 class Reply:
     """One agent reply or internal note, as `ticket_reply_many` takes it."""
@@ -179,35 +208,13 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
         ticket = tickets[reply.ticket_id]
         seq, seqs[ticket.pk] = seqs[ticket.pk], seqs[ticket.pk] + 1
         messages.append(
-            Message(
-                ticket=ticket,
-                seq=seq,
-                author_kind=AuthorKind.AGENT,
-                author_user=author,
-                author_name=_author_name(author),
-                channel=ticket.channel,
-                text=reply.text,
-                html=reply.html,
-                internal=False,
-                client_id=reply.client_id,
-                **delivery_prefill(ticket, internal=False),
-            )
+            Message(ticket=ticket, seq=seq, **_agent_message_fields(ticket, reply, internal=False))
         )
         update = updates.setdefault(ticket.pk, [])
         new_status = reply.status or (Status.WAITING if ticket.is_open else ticket.status)
         if ticket.assignee_id is None:
-            ticket.assignee = author  # type: ignore[assignment]
             update.append("assignee")
-            events.append(
-                ticket_event_new(
-                    ticket,
-                    "assigned",
-                    actor=author,
-                    field="assignee",
-                    new=getattr(author, "username", ""),
-                    data={"by": "reply"},
-                )
-            )
+            events.append(_assigned_to_author(ticket, author))
         if new_status != ticket.status:
             status_changes[len(messages) - 1] = (ticket.status, new_status)
             events.append(
@@ -256,15 +263,7 @@ def _reply_write(reply: Reply) -> Message:
         ticket,
         reserved=True,
         files=reply.files,
-        author_kind=AuthorKind.AGENT,
-        author_user=author,
-        author_name=_author_name(author),
-        channel=ticket.channel,
-        text=reply.text,
-        html=reply.html,
-        internal=internal,
-        client_id=reply.client_id,
-        **delivery_prefill(ticket, internal=internal),
+        **_agent_message_fields(ticket, reply, internal=internal),
     )
     update: list[str] = []  # the lock already wrote seq, times and updated_at
     status = reply.status
@@ -273,16 +272,8 @@ def _reply_write(reply: Reply) -> Message:
     else:
         new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
     if ticket.assignee_id is None and not internal:
-        ticket.assignee = author  # type: ignore[assignment]
         update.append("assignee")
-        ticket_event_record(
-            ticket,
-            "assigned",
-            actor=author,
-            field="assignee",
-            new=getattr(author, "username", ""),
-            data={"by": "reply"},
-        )
+        _assigned_to_author(ticket, author).save(force_insert=True)
     old_status = ticket.status
     if new_status != old_status:
         ticket.status = new_status
