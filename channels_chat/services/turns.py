@@ -9,7 +9,7 @@ written and hands them here in one thread hop. Customer lines go through intake 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,29 +107,33 @@ def _customers_store(
 ) -> None:
     # Ascending ticket ids (stable: one ticket's lines keep their order) fix the lock order.
     batch = sorted(batch, key=lambda item: item[1].ticket_id or 0)
-    try:
-        results = intake_receive_many([inbound for _index, inbound in batch])
-    except Exception:
-        log.info("chat batch of %s customer lines failed; one by one", len(batch), exc_info=True)
-        for index, _inbound in batch:
-            outcomes[index] = _one(turns[index])
-        return
-    for (index, _inbound), result in zip(batch, results, strict=True):
-        outcomes[index] = Stored(result.message.seq, result.duplicate)
+    _store_together(turns, batch, outcomes, intake_receive_many, "customer")
 
 
 def _agents_store(
     turns: Sequence[Turn], batch: list[tuple[int, Reply]], outcomes: list[Outcome | None]
 ) -> None:
+    _store_together(turns, batch, outcomes, ticket_reply_many, "agent")
+
+
+def _store_together(
+    turns: Sequence[Turn],
+    batch: Sequence[tuple[int, Any]],
+    outcomes: list[Outcome | None],
+    store_many: Callable[[list[Any]], Sequence[Any]],
+    side: str,
+) -> None:
+    """Store one side's lines with `store_many` (one transaction); if the batch fails as a
+    whole it wrote nothing, and each line is stored again alone (`_one`)."""
     try:
-        replied = ticket_reply_many([reply for _index, reply in batch])
+        results = store_many([item for _index, item in batch])
     except Exception:
-        log.info("chat batch of %s agent lines failed; one by one", len(batch), exc_info=True)
-        for index, _reply in batch:
+        log.info("chat batch of %s %s lines failed; one by one", len(batch), side, exc_info=True)
+        for index, _item in batch:
             outcomes[index] = _one(turns[index])
         return
-    for (index, _reply), one in zip(batch, replied, strict=True):
-        outcomes[index] = Stored(one.message.seq, one.duplicate)
+    for (index, _item), result in zip(batch, results, strict=True):
+        outcomes[index] = Stored(result.message.seq, result.duplicate)
 
 
 def _one(turn: Turn) -> Outcome:
