@@ -158,7 +158,7 @@ def _warm() -> None:
     forked workers then start warm instead of each paying for it."""
     from helpdesk.incidents.selectors import UNENDED
     from helpdesk.services.queues import QUEUES
-    from helpdesk.sla.services import POLICIES
+    from helpdesk.sla.clocks import POLICIES
     from helpdesk.triage.services import triage_decide
     from mailin.parsing import email_parse
 

@@ -8,8 +8,8 @@ class SlaConfig(AppConfig):
     verbose_name = _("Acuerdos de servicio (SLA)")
 
     def ready(self) -> None:
+        from helpdesk.sla.clocks import POLICIES
         from helpdesk.sla.models import BusinessCalendar, SlaPolicy
-        from helpdesk.sla.services import POLICIES
         from helpdesk.snapshots import snapshot_follows
 
         snapshot_follows(POLICIES, SlaPolicy, BusinessCalendar)

@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Status, Ticket, TicketEvent
 from helpdesk.rows import rows_write
 from helpdesk.sla import state
+from helpdesk.sla.clocks import MIRROR_FIELDS, clock_mirrored, event_rows
 from helpdesk.sla.models import SlaClockEvent, TicketClock
 from helpdesk.sla.notifications import sla_breach_email, sla_escalate, sla_notify
-from helpdesk.sla.services import MIRROR_FIELDS, clock_mirrored, event_rows
 
 BATCH = 1000
 MAX_BATCHES = 1000

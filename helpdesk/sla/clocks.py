@@ -1,0 +1,155 @@
+"""Per-ticket SLA clocks in the database: loaded (locked, in ticket order), saved with their
+events and the ticket's mirrored fields in one statement, and the active policies' snapshot
+they take their policy and calendar from. The hooks in `helpdesk.sla.services` decide what
+changes; this module reads and writes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import connection
+
+from helpdesk.models import SlaState, Ticket
+from helpdesk.rows import rows_write
+from helpdesk.sla import state
+from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
+from helpdesk.snapshots import Snapshot
+
+
+def _policies_load() -> tuple[SlaPolicy, ...]:
+    return tuple(SlaPolicy.objects.filter(active=True).select_related("calendar"))
+
+
+POLICIES = Snapshot("sla-policies", _policies_load)
+
+
+def event_rows(
+    ticket: Ticket, clock: TicketClock, events: Iterable[state.ClockEvent | None], now: datetime
+) -> list[SlaClockEvent]:
+    return [
+        SlaClockEvent(
+            ticket=ticket,  # the ticket may still be unsaved (see `sla_clock_rows`)
+            kind=event.kind,
+            target=event.target,
+            at=now,
+            due_at=event.due_at or state._dt(clock.targets.get(event.target, {}).get("due")),
+            policy_id=clock.policy_id,
+            data=event.data,
+        )
+        for event in events
+        if event is not None
+    ]
+
+
+def clock_mirror(ticket: Ticket, clock: TicketClock) -> None:
+    """Copy the clock's due time, state and policy onto the ticket (UPDATE when saved)."""
+    if clock_mirrored(ticket, clock) and ticket.pk:
+        Ticket.objects.filter(pk=ticket.pk).update(
+            sla_due_at=ticket.sla_due_at,
+            sla_state=ticket.sla_state,
+            sla_policy=ticket.sla_policy_id,
+        )
+
+
+def clock_mirrored(ticket: Ticket, clock: TicketClock) -> bool:
+    """Set the ticket's copies of the clock's fields; whether any changed."""
+    changed = False
+    due = clock.due_at
+    if due is None and clock.state == SlaState.BREACHED:
+        dues = [t.get("due") for t in clock.targets.values() if t["state"] == state.BREACHED]
+        due = max((state._dt(d) for d in dues if d), default=None)  # type: ignore[type-var]
+    for name, value in (
+        ("sla_due_at", due),
+        ("sla_state", clock.state),
+        ("sla_policy_id", clock.policy_id),
+    ):
+        if getattr(ticket, name) != value:
+            setattr(ticket, name, value)
+            changed = True
+    return changed
+
+
+def clock_save(
+    ticket: Ticket,
+    clock: TicketClock,
+    events: Iterable[state.ClockEvent | None],
+    now: datetime,
+) -> None:
+    """Derive, save, record and mirror: the one way a changed clock is persisted.
+
+    A clock that nothing changed (no event, same fields: a customer writing twice while a
+    target already runs) is not written again. The clock, its events and the ticket's mirrored
+    fields go out in one statement (`rows_write`).
+    """
+    clocks_save([(ticket, clock, events)], now)
+
+
+CLOCK_FIELDS = [f.name for f in TicketClock._meta.concrete_fields if not f.primary_key]
+MIRROR_FIELDS = ["sla_due_at", "sla_state", "sla_policy"]
+
+
+def clocks_save(
+    changes: Sequence[tuple[Ticket, TicketClock, Iterable[state.ClockEvent | None]]],
+    now: datetime,
+) -> None:
+    """`clock_save` for several tickets' loaded clocks (from `clocks_of`): the changed clocks,
+    all their events and the changed ticket mirrors in one statement."""
+    clocks, tickets, rows = [], [], []
+    for ticket, clock, events in changes:
+        before = getattr(clock, "loaded_values", None)
+        state.refresh(clock)
+        recorded = [event for event in events if event is not None]
+        if recorded or _persisted(clock) != before:
+            clocks.append(clock)
+        rows += event_rows(ticket, clock, recorded, now)
+        if clock_mirrored(ticket, clock) and ticket.pk:
+            tickets.append(ticket)
+    rows_write(update=[(clocks, CLOCK_FIELDS), (tickets, MIRROR_FIELDS)], log=rows)
+    for clock in clocks:
+        clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
+
+
+def _persisted(clock: TicketClock) -> tuple:
+    """The clock's stored values, to tell whether a save would change anything."""
+    return tuple(
+        json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
+        for value in (getattr(clock, f.attname) for f in TicketClock._meta.concrete_fields)
+    )
+
+
+def clock_of(ticket: Ticket) -> TicketClock | None:
+    """The ticket's clock, locked, remembering its stored values (see `clock_save`)."""
+    return clocks_of([ticket]).get(ticket.pk)
+
+
+def clocks_of(tickets: Iterable[Ticket]) -> dict[int, TicketClock]:
+    """Several tickets' clocks by ticket id, locked in ticket order (two batches sharing
+    tickets never deadlock), each remembering its stored values (see `clock_save`).
+
+    Only the clock rows are read: their policies (with calendars) come from the process
+    snapshot, or from the database for a policy no longer active.
+    """
+    ids = [ticket.pk for ticket in tickets]
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(TicketClock._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Plain SQL: the ORM's compilation of this one query cost more than running it.
+    found = TicketClock.objects.raw(
+        f"SELECT * FROM {table} WHERE ticket_id IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+        f"ORDER BY ticket_id{lock}",
+        ids,
+    )
+    clocks = {clock.ticket_id: clock for clock in found}
+    policies = {policy.pk: policy for policy in POLICIES.get()}
+    missing = {c.policy_id for c in clocks.values() if c.policy_id and c.policy_id not in policies}
+    if missing:
+        policies.update(SlaPolicy.objects.select_related("calendar").in_bulk(missing))
+    for clock in clocks.values():
+        if clock.policy_id:
+            clock.policy = policies[clock.policy_id]
+        clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
+    return clocks
