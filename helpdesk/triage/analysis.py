@@ -42,7 +42,11 @@ class Term:
     index: int
     word: str
     es: str
-    en: str
+
+    @property
+    def en(self) -> str:
+        # Asked for only when the text may be English: Spanish text skips the English stemmer.
+        return stem_en(self.word)
 
 
 @dataclass(frozen=True)
@@ -76,16 +80,14 @@ def analyse(text: str) -> Analysed:
     for index, word in enumerate(words):
         if word == BREAK or is_stop(word):
             continue
-        term = Term(index, word, stem_es(word), stem_en(word))
+        term = Term(index, word, stem_es(word))
         slot = len(terms)
         terms.append(term)
-        keys = [f"={word}"]
+        positions.setdefault(f"={word}", []).append(slot)
         if lang != "en":
-            keys.append(f"es:{term.es}")
+            positions.setdefault(f"es:{term.es}", []).append(slot)
         if lang != "es":
-            keys.append(f"en:{term.en}")
-        for key in keys:
-            positions.setdefault(key, []).append(slot)
+            positions.setdefault(f"en:{stem_en(word)}", []).append(slot)
     return Analysed(
         words=words,
         terms=tuple(terms),

@@ -154,18 +154,23 @@ def _pair_find(
     values: tuple[Phrase, ...], problems: tuple[Phrase, ...], analysed: Analysed
 ) -> tuple[str, str] | None:
     present = analysed.positions
-    # Phrases whose first key is absent cannot match: skipped without a call.
+    # Phrases whose first key is absent cannot match: skipped without a call; a pair with no
+    # value present needs no look at its problems.
     found_values = [
-        (p, phrase_find(p, analysed)) for p in values if p.keys[:1] and p.keys[0] in present
+        (p, at)
+        for p in values
+        if p.keys and p.keys[0] in present and (at := phrase_find(p, analysed)) is not None
     ]
+    if not found_values:
+        return None
     found_problems = [
-        (p, phrase_find(p, analysed)) for p in problems if p.keys[:1] and p.keys[0] in present
+        (p, at)
+        for p in problems
+        if p.keys and p.keys[0] in present and (at := phrase_find(p, analysed)) is not None
     ]
     for value, at_value in found_values:
-        if at_value is None:
-            continue
         for problem, at_problem in found_problems:
-            if at_problem is None or set(at_value) & set(at_problem):
+            if set(at_value) & set(at_problem):
                 continue
             if abs(at_value[0] - at_problem[0]) <= PAIR_WINDOW and not _blocked(
                 analysed, at_value[0], at_problem[0]

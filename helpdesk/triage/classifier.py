@@ -240,8 +240,12 @@ def _rule_phrases(keyword: str) -> tuple:
 
 def _rule_matches(rule: Rule, analysed: Analysed) -> list[str]:
     matched = []
+    present = analysed.positions
     for keyword in rule.keywords:
         for phrase in _rule_phrases(keyword):
+            # A phrase whose first key is absent cannot match: skipped without a call.
+            if not phrase.keys or phrase.keys[0] not in present:
+                continue
             at = phrase_find(phrase, analysed)
             if at is not None and not is_dismissed(analysed, at):
                 matched.append(keyword)

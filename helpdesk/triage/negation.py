@@ -18,6 +18,11 @@ _FORWARD_TEXT = """
     no issues with | nothing wrong with
 """
 _FORWARD_CUES = tuple(tuple(cue.split()) for cue in _FORWARD_TEXT.split("|"))
+# The cues by their first word: a word that opens no cue costs one lookup.
+_CUES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(cue for cue in _FORWARD_CUES if cue[0] == first)
+    for first in {cue[0] for cue in _FORWARD_CUES}
+}
 # After "no es", only these open a ruled-out topic ("no es la señal"); "no es normal que me
 # cobren" or "no es la primera vez" are complaints, not dismissals.
 _AFTER_NO_ES_TEXT = "el la los las por de del mi mis tema problema con un una"
@@ -41,7 +46,7 @@ def dismissed_positions(words: tuple[str, ...]) -> frozenset[int]:
     """Indexes of `words` that belong to a topic the customer rules out."""
     dismissed: set[int] = set()
     for start in range(len(words)):
-        for cue in _FORWARD_CUES:
+        for cue in _CUES_BY_FIRST.get(words[start], ()):
             end = start + len(cue)
             if words[start:end] != cue:
                 continue

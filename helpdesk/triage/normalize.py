@@ -168,13 +168,22 @@ _BREAK_CHARS = frozenset(".,;:!?¿¡\n()")
 _BREAK_WORDS = frozenset({"pero", "sino", "but", "however", "aunque", "although"})
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _marks_drop(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group(0) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents (ñ becomes n), keeping punctuation that ends clauses."""
     lowered = text.lower()
     lowered = _CANT.sub("can not", lowered)
     lowered = _APOSTROPHE_NOT.sub(" not", lowered)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if lowered.isascii():
+        return lowered  # nothing to decompose nor strip
+    # Combining marks are never ASCII: only the non-ASCII runs are looked at, char by char.
+    return _NON_ASCII.sub(_marks_drop, unicodedata.normalize("NFKD", lowered))
 
 
 @lru_cache(maxsize=65536)

@@ -42,13 +42,24 @@ def _stemmers() -> tuple[snowballstemmer.Stemmer, snowballstemmer.Stemmer]:
 @lru_cache(maxsize=65536)
 def stem_es(word: str) -> str:
     """Spanish stem of a folded word ("llamadas" -> "llam", "facturacion" -> "factur")."""
+    if _unstemmable(word):
+        return word
     return str(_stemmers()[0].stemWord(word))
 
 
 @lru_cache(maxsize=65536)
 def stem_en(word: str) -> str:
     """English stem of a folded word ("charged" -> "charg", "messages" -> "messag")."""
+    if _unstemmable(word):
+        return word
     return str(_stemmers()[1].stemWord(word))
+
+
+def _unstemmable(word: str) -> bool:
+    """A word ending in a digit ("12345", "n123", "ab12"): every Snowball suffix ends in a
+    letter, so both stemmers return it unchanged; skipping them saves most of a message's
+    stemming, since numbers, amounts and case or order ids are the words met only once."""
+    return not word or word[-1] in "0123456789"
 
 
 def is_stop(word: str) -> bool:

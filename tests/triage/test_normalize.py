@@ -158,3 +158,42 @@ def test_dismissed_topics():
 def test_complaints_are_not_dismissed():
     for text in ("no tengo señal", "no me funciona bien el chip", "no es normal que me cobren"):
         assert analyse(text).dismissed == frozenset(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Señal Débil en ÁREA, ñandú, pingüino",
+        "Ｆｕｌｌ－ｗｉｄｔｈ ½ ﬁ ǅ",  # compatibility forms NFKD rewrites
+        "Tiếng Việt có dấu",  # several marks on one letter
+        "ελληνικά τόνος",
+        "a\u0301 e\u0308 o\u0303",  # combining marks typed as such
+        "plain ascii only",
+    ],
+)
+def test_fold_strips_every_combining_mark_like_a_char_by_char_filter(text):
+    import unicodedata
+
+    lowered = text.lower()
+    expected = "".join(
+        c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c)
+    )
+    assert fold(text) == expected
+
+
+def test_words_ending_in_a_digit_are_their_own_stems_as_snowball_says():
+    import snowballstemmer
+
+    spanish, english = snowballstemmer.stemmer("spanish"), snowballstemmer.stemmer("english")
+    for word in ("12345", "n123", "caso77", "recargas2", "abc1", "4g5", "y1"):
+        assert stem_es(word) == spanish.stemWord(word) == word
+        assert stem_en(word) == english.stemWord(word) == word
+    assert stem_es("recargas") == "recarg"  # a word ending in a letter is still stemmed
+
+
+def test_english_stems_are_only_looked_up_on_text_that_may_be_english():
+    spanish = analyse("no tengo señal en mi casa desde ayer")
+    assert not [key for key in spanish.positions if key.startswith("en:")]
+    english = analyse("my text messages do not arrive")
+    assert english.positions["en:messag"] == (1,)
+    assert [t.en for t in english.terms][:2] == ["text", "messag"]
