@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SKIP = {"__main__", "scratch", "one"}
+SKIP = {"__main__", "scratch", "one", "meters"}
 
 
 def modules() -> list[str]:

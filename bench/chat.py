@@ -10,6 +10,9 @@ Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (
 CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15), CHAT_BENCH_DB (the scratch
 database's name, bench_chat: two runs at once need different names). CHAT_BENCH_SLA=0 leaves
 the SLA policies out (a diagnosis: what the clocks cost; the targets are measured with them).
+CHAT_BENCH_STAGES=1 adds `stages` to the chat phases: where a turn's milliseconds went, from
+stage stamps of the client and both daphnes (`channels_chat.stamps`; CHAT_BENCH_STAGES_DIR
+keeps the raw stamps there).
 Daphne inherits the environment, so CHAT_* settings (CHAT_WRITERS, CHAT_BATCH_MAX) apply to it.
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
@@ -17,16 +20,20 @@ Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
+import tempfile
 import time
 from typing import Any
 
 from websockets.asyncio.client import connect
 from websockets.typing import Origin
 
+from bench.meters import CpuMeter, LoopLag, percentile
 from bench.scratch import scratch_database, sla_policies_seed
+from channels_chat.stamps import stages_summarize, stamps_read
 
 PAIRS = int(os.environ.get("CHAT_BENCH_PAIRS", "500"))
 RATE = float(os.environ.get("CHAT_BENCH_RATE", "200"))
@@ -36,6 +43,7 @@ SATURATION_SECONDS = float(os.environ.get("CHAT_BENCH_SATURATION_SECONDS", "5"))
 LIGHT_PAIRS = 50
 LIGHT_RATE = 20.0
 SLA = os.environ.get("CHAT_BENCH_SLA", "1") != "0"
+STAGES = os.environ.get("CHAT_BENCH_STAGES", "0") == "1"
 DRAIN_SECONDS = float(os.environ.get("CHAT_BENCH_DRAIN_SECONDS", "15"))
 CONNECT_CONCURRENCY = 40
 SETUP_TIMEOUT = 30.0
@@ -49,14 +57,6 @@ DAPHNE_ENV = {
     "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "600",
 }
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[index] * 1000, 2)
 
 
 def agents_create(count: int) -> list[tuple[int, str]]:
@@ -116,7 +116,8 @@ class Side:
 class Run:
     """Send times and delivery latencies of one phase."""
 
-    def __init__(self) -> None:
+    def __init__(self, stamps: dict[str, dict[str, float]] | None = None) -> None:
+        self.stamps = stamps  # client id -> {"sent", "arrived"} (CHAT_BENCH_STAGES)
         self.sent: dict[str, tuple[float, Side]] = {}
         self.latencies: list[float] = []
         self.ack_latencies: list[float] = []  # send to the sender's ack: the turn is stored
@@ -129,6 +130,8 @@ class Run:
         now = time.perf_counter()
         self.sent[client_id] = (now, sender)
         self.unacked[client_id] = now
+        if self.stamps is not None:
+            self.stamps[client_id] = {"sent": now}
 
     def acked(self, client_id: str) -> None:
         at = self.unacked.pop(client_id, None)
@@ -140,6 +143,8 @@ class Run:
         if entry is None or entry[1] is receiver:  # the sender's own echo
             return
         now = time.perf_counter()
+        if self.stamps is not None:
+            self.stamps[client_id]["arrived"] = now
         self.latencies.append(now - entry[0])
         self.delivered_at.append(now)
         self.count += 1
@@ -233,6 +238,7 @@ async def paced(
     window (`seconds`), not in the time the loops took to notice it was over.
     """
     interval = len(pairs) / rate
+    lag = LoopLag().start()
     started = time.perf_counter()
     window_end = started + seconds
     late_sends: list[float] = []
@@ -259,14 +265,19 @@ async def paced(
     deadline = time.perf_counter() + DRAIN_SECONDS
     while run.sent and time.perf_counter() < deadline:
         await asyncio.sleep(0.2)
+    loop_lag = lag.stop()
     return {
         "sent": sent,
         "delivered": run.count,
         "lost_or_later_than_drain": len(run.sent),
+        "lost_ids": sorted(run.sent)[:10],
         "offered_per_s": round(sent / seconds, 1),
         "delivered_in_time_per_s": round(in_window / seconds, 1),
         # How late the client itself sent (its own event loop lagging), p99.
         "client_send_lag_p99_ms": percentile(late_sends, 0.99),
+        # How late the client's event loop ran a 10 ms timer (it delays receipts too).
+        "client_loop_lag_p50_ms": loop_lag["p50_ms"],
+        "client_loop_lag_p99_ms": loop_lag["p99_ms"],
         "p50_ms": percentile(run.latencies, 0.5),
         "p99_ms": percentile(run.latencies, 0.99),
         "ack_p50_ms": percentile(run.ack_latencies, 0.5),
@@ -309,92 +320,70 @@ async def close_all(pairs: list[tuple[Side, Side, int]]) -> None:
     )
 
 
-def runs_for(pairs: list[tuple[Side, Side, int]]) -> Run:
-    run = Run()
+def runs_for(
+    pairs: list[tuple[Side, Side, int]], stamps: dict[str, dict[str, float]] | None = None
+) -> Run:
+    run = Run(stamps)
     for customer, agent, _ in pairs:
         customer.run = agent.run = run
     return run
 
 
-class CpuMeter:
-    """Cores busy per process group during a phase (Linux /proc): is the client the bottleneck?
-
-    `client` is this process (the load generator), `daphne` the two servers, `postgres` the
-    backends connected to the scratch database (those alive at both ends of the phase).
-    """
-
-    def __init__(self, daphne_pids: tuple[int, ...], database: str) -> None:
-        self.daphne_pids = daphne_pids
-        self.database = database
-
-    @staticmethod
-    def _ticks(pid: int) -> float:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def _postgres(self) -> dict[int, float]:
-        found: dict[int, float] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                    line = cmdline.read()
-            except OSError:
-                continue
-            if line.startswith(b"postgres:") and f" {self.database} ".encode() in line:
-                found[int(entry)] = self._ticks(int(entry))
-        return found
-
-    def sample(self) -> tuple[float, float, float, dict[int, float]]:
-        return (
-            time.perf_counter(),
-            time.process_time(),
-            sum(self._ticks(pid) for pid in self.daphne_pids),
-            self._postgres(),
-        )
-
-    def since(self, start: tuple[float, float, float, dict[int, float]]) -> dict[str, float]:
-        wall, client, daphne, postgres = self.sample()
-        elapsed = max(wall - start[0], 1e-9)
-        pg = sum(postgres[pid] - start[3][pid] for pid in postgres if pid in start[3])
-        return {
-            "client": round((client - start[1]) / elapsed, 2),
-            "daphne": round((daphne - start[2]) / elapsed, 2),
-            "postgres": round(pg / elapsed, 2),
-        }
+async def measured(meter: CpuMeter, phase: Any) -> dict[str, Any]:
+    """A phase's figures with the cores its processes kept busy (`cores`)."""
+    start = meter.sample()
+    figures: dict[str, Any] = await phase
+    figures["cores"] = meter.since(start)
+    return figures
 
 
 async def measure(
-    urls: tuple[str, str], agents: list[tuple[int, str]], meter: CpuMeter
+    urls: tuple[str, str],
+    agents: list[tuple[int, str]],
+    meter: CpuMeter,
+    stamps: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """The relay first (clean machine), then the chat path, same sockets count and load.
 
-    Each saturation phase also reports the cores its processes kept busy (`cores`)."""
+    Each phase also reports the cores its processes kept busy (`cores`). `stamps` collects
+    the client's stage stamps of the chat phases (CHAT_BENCH_STAGES)."""
     result: dict[str, Any] = {}
     light = min(LIGHT_PAIRS, len(agents))
     relay = await relay_pairs(urls, len(agents), Run())
-    result["relay_light"] = await paced(relay[:light], runs_for(relay), LIGHT_RATE, 5, "l")
-    result["relay_paced"] = await paced(relay, runs_for(relay), RATE, SECONDS)
-    start = meter.sample()
-    result["relay_saturation"] = await saturate(relay, runs_for(relay), SATURATION_SECONDS)
-    result["relay_saturation"]["cores"] = meter.since(start)
+    result["relay_light"] = await measured(
+        meter, paced(relay[:light], runs_for(relay), LIGHT_RATE, 5, "l")
+    )
+    result["relay_paced"] = await measured(meter, paced(relay, runs_for(relay), RATE, SECONDS))
+    result["relay_saturation"] = await measured(
+        meter, saturate(relay, runs_for(relay), SATURATION_SECONDS)
+    )
     await close_all(relay)
 
     setup = time.perf_counter()
     chat = await chat_pairs(urls, agents, Run())
     result["chat_setup_s"] = round(time.perf_counter() - setup, 1)
-    result["chat_light"] = await paced(chat[:light], runs_for(chat), LIGHT_RATE, 5, "l")
-    result["chat_paced"] = await paced(chat, runs_for(chat), RATE, SECONDS)
-    start = meter.sample()
-    result["chat_saturation"] = await saturate(chat, runs_for(chat), SATURATION_SECONDS)
-    result["chat_saturation"]["cores"] = meter.since(start)
+    result["chat_light"] = await measured(
+        meter, paced(chat[:light], runs_for(chat, stamps), LIGHT_RATE, 5, "l")
+    )
+    result["chat_paced"] = await measured(meter, paced(chat, runs_for(chat, stamps), RATE, SECONDS))
+    result["chat_saturation"] = await measured(
+        meter, saturate(chat, runs_for(chat, stamps), SATURATION_SECONDS)
+    )
     await close_all(chat)
     return result
+
+
+def stages_add(
+    figures: dict[str, Any],
+    server: dict[str, dict[str, float]],
+    client: dict[str, dict[str, float]],
+) -> None:
+    """Each chat phase's `stages`: its turns' spans between stamps (`channels_chat.stamps`)."""
+    for client_id, stamps in client.items():
+        server.setdefault(client_id, {}).update(stamps)
+    for phase, prefix in (("chat_light", "l"), ("chat_paced", "p"), ("chat_saturation", "s")):
+        ids = [client_id for client_id in client if client_id.startswith(prefix)]
+        figures[phase]["stages"] = stages_summarize(server, ids)
 
 
 def run() -> dict[str, Any]:
@@ -403,15 +392,31 @@ def run() -> dict[str, Any]:
     from tests.servers import Daphne
 
     database = os.environ.get("CHAT_BENCH_DB", "bench_chat")
-    with scratch_database(database):
+    with contextlib.ExitStack() as stack:
+        env = dict(DAPHNE_ENV)
+        client_stamps: dict[str, dict[str, float]] | None = None
+        if STAGES:
+            # CHAT_BENCH_STAGES_DIR keeps the raw stamps (else a temporary folder).
+            stamps_dir = os.environ.get("CHAT_BENCH_STAGES_DIR") or stack.enter_context(
+                tempfile.TemporaryDirectory()
+            )
+            env["CHAT_STAMPS_DIR"] = stamps_dir
+            client_stamps = {}
+        stack.enter_context(scratch_database(database))
         agents = agents_create(PAIRS)
-        with Daphne(extra_env=DAPHNE_ENV) as first, Daphne(extra_env=DAPHNE_ENV) as second:
+        with Daphne(extra_env=env) as first, Daphne(extra_env=env) as second:
             assert first.process is not None and second.process is not None
             meter = CpuMeter((first.process.pid, second.process.pid), database)
-            figures = asyncio.run(measure((first.ws_url, second.ws_url), agents, meter))
+            figures = asyncio.run(
+                measure((first.ws_url, second.ws_url), agents, meter, client_stamps)
+            )
             from helpdesk.models import Message
 
             stored = Message.objects.count()
+            if client_stamps is not None:
+                time.sleep(1.5)  # each daphne appends its stamps every second
+        if client_stamps is not None:
+            stages_add(figures, stamps_read(stamps_dir), client_stamps)
     chat_sat = figures["chat_saturation"]["messages_per_s"]
     relay_sat = figures["relay_saturation"]["messages_per_s"]
     paced_chat = figures["chat_paced"]

@@ -18,6 +18,7 @@ import logging
 import weakref
 from typing import Any
 
+from channels_chat import stamps
 from channels_chat.conf import chat_int
 from channels_chat.dbhop import db
 from channels_chat.services.conversations import Stored
@@ -56,18 +57,28 @@ class TurnWriter:
 
     @staticmethod
     async def _write(batch: list[tuple[Turn, asyncio.Future[Stored]]]) -> None:
+        turns = [turn for turn, _ in batch]
+        for turn in turns:
+            stamps.stamp(turn.client_id, "batched")
         try:
-            outcomes: list[Any] = await db(chat_turns_store)([turn for turn, _ in batch])
+            outcomes: list[Any] = await db(_store)(turns)
         except Exception as exc:  # the hop itself failed: every turn of the batch hears it
             log.exception("chat turn batch failed")
             outcomes = [exc] * len(batch)
-        for (_turn, future), outcome in zip(batch, outcomes, strict=True):
+        for (turn, future), outcome in zip(batch, outcomes, strict=True):
+            stamps.stamp(turn.client_id, "stored")
             if future.done():  # the socket went away meanwhile; the turn is stored anyway
                 continue
             if isinstance(outcome, BaseException):
                 future.set_exception(outcome)
             else:
                 future.set_result(outcome)
+
+
+def _store(turns: list[Turn]) -> list[Any]:
+    for turn in turns:
+        stamps.stamp(turn.client_id, "thread")
+    return chat_turns_store(turns)
 
 
 _writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, TurnWriter] = (

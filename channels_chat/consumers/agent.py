@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from django.utils import timezone
 
-from channels_chat import groups, leases
+from channels_chat import groups, leases, stamps
 from channels_chat.consumers.base import ChatSocket
 from channels_chat.dbhop import db
 from channels_chat.models import Conversation, ConversationState
@@ -163,6 +163,7 @@ class AgentConsumer(ChatSocket):
         await self.send_frame(
             {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}
         )
+        stamps.stamp(frame["id"], "acked")
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         conversation = frame["conversation"]
@@ -222,9 +223,10 @@ class AgentConsumer(ChatSocket):
             return
         if ticket_id not in self.tickets and data["ticket"]["channel"] == "chat":
             self.tickets[ticket_id] = await db(_conversation_of)(ticket_id)
-        await self.send_frame(
-            message_frame(payload, self.tickets.get(ticket_id), with_internal=True)
-        )
+        frame = message_frame(payload, self.tickets.get(ticket_id), with_internal=True)
+        await self.send_frame(frame)
+        if payload["from"] == "customer":
+            stamps.stamp(frame["id"], "delivered")
 
     async def event_ticket_changed(self, data: dict[str, Any]) -> None:
         # `?scope=own` sockets only chat: the ticket list is the full console's business.

@@ -13,7 +13,7 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from channels_chat import leases
+from channels_chat import leases, stamps
 from channels_chat.conf import chat_int, chat_setting
 from channels_chat.dbhop import db
 from channels_chat.heartbeat import heartbeat
@@ -118,6 +118,7 @@ class ChatSocket(AsyncWebsocketConsumer):
                 max_bytes=chat_int("MAX_FRAME_BYTES"),
                 max_text=chat_int("MAX_TEXT_CHARS"),
             )
+            stamps.stamp(frame.get("id"), "received")
             await getattr(self, f"on_{frame['type']}")(frame)
         except ProtocolError as exc:
             await self.send_frame(exc.frame())

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from typing import Any
 
-from channels_chat import groups, leases
+from channels_chat import groups, leases, stamps
 from channels_chat.conf import chat_setting
 from channels_chat.consumers.base import ChatSocket
 from channels_chat.dbhop import db
@@ -124,6 +124,7 @@ class CustomerConsumer(ChatSocket):
         await self.send_frame(
             {"type": "ack", "id": frame["id"], "seq": stored.seq, "duplicate": stored.duplicate}
         )
+        stamps.stamp(frame["id"], "acked")
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         if self.conversation_id is None:
@@ -163,7 +164,10 @@ class CustomerConsumer(ChatSocket):
             return
         if seq == self.cursor + 1:
             self.cursor = seq
-            await self.send_frame(message_frame(payload, self.conversation_id, with_internal=False))
+            frame = message_frame(payload, self.conversation_id, with_internal=False)
+            await self.send_frame(frame)
+            if payload["from"] != "customer":
+                stamps.stamp(frame["id"], "delivered")
             return
         await self._catch_up(seq)
 

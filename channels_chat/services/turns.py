@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from channels_chat import stamps
 from channels_chat.protocol import CUSTOMER_ID_PREFIX, client_id_store
 from channels_chat.selectors import agent_turns_read
 from channels_chat.services.conversations import (
@@ -134,21 +135,25 @@ def _store_together(
         return
     for (index, _item), result in zip(batch, results, strict=True):
         outcomes[index] = Stored(result.message.seq, result.duplicate)
+        stamps.stamp(turns[index].client_id, "committed")
 
 
 def _one(turn: Turn) -> Outcome:
     """One turn through the single-turn path, its exception returned rather than raised."""
     try:
         if isinstance(turn, CustomerLine):
-            return chat_message_receive(
+            stored = chat_message_receive(
                 turn.customer, client_id=turn.client_id, text=turn.text, ended=turn.ended
             )
-        return chat_reply_send(
-            turn.conversation_id,
-            agent=turn.agent,
-            client_id=turn.client_id,
-            text=turn.text,
-            internal=turn.internal,
-        )
+        else:
+            stored = chat_reply_send(
+                turn.conversation_id,
+                agent=turn.agent,
+                client_id=turn.client_id,
+                text=turn.text,
+                internal=turn.internal,
+            )
     except Exception as exc:  # noqa: BLE001 - handed to that turn's socket
         return exc
+    stamps.stamp(turn.client_id, "committed")
+    return stored
