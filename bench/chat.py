@@ -378,12 +378,24 @@ def stages_add(
     server: dict[str, dict[str, float]],
     client: dict[str, dict[str, float]],
 ) -> None:
-    """Each chat phase's `stages`: its turns' spans between stamps (`channels_chat.stamps`)."""
+    """Each chat phase's `stages`: its turns' spans between stamps (`channels_chat.stamps`),
+    and `stages_by_side`: the same for customer lines (a pair's even turns) and agent lines."""
     for client_id, stamps in client.items():
         server.setdefault(client_id, {}).update(stamps)
     for phase, prefix in (("chat_light", "l"), ("chat_paced", "p"), ("chat_saturation", "s")):
         ids = [client_id for client_id in client if client_id.startswith(prefix)]
         figures[phase]["stages"] = stages_summarize(server, ids)
+        sides: dict[str, list[str]] = {"customer": [], "agent": []}
+        for client_id in ids:  # "<prefix><pair>-<n>": n even from the customer
+            sides["agent" if int(client_id.rsplit("-", 1)[1]) % 2 else "customer"].append(client_id)
+        figures[phase]["stages_by_side"] = {
+            side: {
+                span: values
+                for span, values in stages_summarize(server, side_ids).items()
+                if span in ("wait_for_writer", "store", "commit_to_other_side", "total")
+            }
+            for side, side_ids in sides.items()
+        }
 
 
 def run() -> dict[str, Any]:
