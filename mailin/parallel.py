@@ -22,6 +22,7 @@ from email.policy import compat32
 
 from django.db import connections
 
+from mailin.garbage import collector_settle
 from mailin.mimeheaders import addresses_parse
 from mailin.services import MailOutcome, MailSource, emails_receive
 
@@ -174,6 +175,7 @@ class BatchPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         _warm()
+        collector_settle()  # what the workers share is frozen before they are forked
         connections.close_all()  # children must not share a PostgreSQL socket with us
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")

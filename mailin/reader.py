@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
 
+from mailin.garbage import collector_settle
 from mailin.imap import FETCH_BATCH, ImapSession, MailboxConfig, mailbox_url_parse
 from mailin.locks import ReaderLock
 from mailin.models import Mailbox, MailboxCursor
@@ -222,7 +223,9 @@ def fetch_once(target: Target, lock_wait: float | None = 60.0, workers: int = 1)
     lock = ReaderLock(target.config.key)
     if not lock.acquire(wait=lock_wait):
         raise TimeoutError(f"another reader holds {target.config.key}")
+    # A pool settles the collector itself, once warm and before it forks (workers inherit it).
     pool = BatchPool(workers) if workers > 1 else None
+    collector_settle()
     try:
         session = ImapSession(target.config)
         try:
@@ -253,6 +256,7 @@ def run_forever(
     polling every `poll_interval` otherwise; reconnect with exponential backoff after any
     connection failure. A second reader of the same mailbox waits for the lock."""
     stop = stop or threading.Event()
+    collector_settle()
     lock = ReaderLock(target.config.key)
     while not lock.try_acquire():
         if stop.wait(2.0):
