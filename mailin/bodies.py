@@ -14,7 +14,7 @@ from email.message import Message as MimeMessage
 from email.utils import collapse_rfc2231_value
 
 from mailin.charsets import bytes_decode, surrogates_decode
-from mailin.mimeheaders import header_text, words_decode
+from mailin.mimeheaders import header_raw, header_text, words_decode
 from mailin.tnef import tnef_unpack
 
 MAX_DEPTH = 40
@@ -48,6 +48,9 @@ class Collected:
 
 def _filename(part: MimeMessage) -> str:
     for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = header_raw(part, header)
+        if raw is None or param not in raw.lower():
+            continue  # the parameter cannot be there: no parse of the header's parameters
         try:
             value = part.get_param(param, header=header)
         except Exception:  # noqa: BLE001 - malformed parameters

@@ -202,3 +202,25 @@ def test_boundary_matcher_matches_like_the_feedparser_pattern():
                 )
     other = boundary_pattern_compile(r"(\r\n|\r|\n)")
     assert isinstance(other, re.Pattern)  # any other pattern is compiled as usual
+
+
+def test_file_names_in_any_case_and_rfc2231_continuations_are_found():
+    raw = (
+        b"From: ana@cliente.test\r\nTo: soporte@helpdesk.example\r\nSubject: archivos\r\n"
+        b"Message-ID: <nombres@cliente.test>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHola\r\n"
+        b'--b\r\nContent-Type: application/pdf; NAME="Factura.pdf"\r\n\r\n%PDF-1\r\n'
+        b"--b\r\nContent-Type: application/octet-stream\r\n"
+        b"Content-Disposition: attachment; FileName*0*=utf-8''Recibo%20de; FileName*1*=%20pago.txt"
+        b"\r\n\r\nabc\r\n"
+        b"--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment\r\n\r\nPNG\r\n"
+        b"--b--\r\n"
+    )
+    parsed = email_parse(raw)
+    assert [(a.filename, a.content_type) for a in parsed.attachments] == [
+        ("Factura.pdf", "application/pdf"),
+        ("Recibo de pago.txt", "application/octet-stream"),
+        ("adjunto-3.png", "image/png"),
+    ]
+    assert parsed.text == "Hola"
