@@ -139,3 +139,58 @@ def test_runs_put_each_message_one_run_after_what_it_depends_on():
     runs = runs_independent(mails, ids)  # type: ignore[arg-type]
     # Independent mail shares the first run whatever lies between; chains go one run further.
     assert runs == [[0, 2, 4], [1, 5], [3, 6]]
+
+
+KEY_BLOCKS = [
+    b"From: Ana <ana@c.test>\r\nSubject: x\r\nMessage-ID: <a1@c.test>\r\n",
+    b"from: ana@c.test\nMESSAGE-ID:<a2@c.test>\nIn-Reply-To:  \t<o1@c.test>\n",
+    b"From: Ana\r\n <ana@c.test>\r\nReferences: <o1@c.test>\r\n\t<o2@c.test>\r\n <o3@c.test>\r\n",
+    b"From: a@c.test\nFrom: b@c.test\nSender: s@c.test\nReferences: <r1@c>\nReferences: <r2@c>\n",
+    b"X-Empty:\nMessage-ID:\nMessage-ID: <second@c.test>\nFrom: a@c.test\n",
+    b"Received: from x by y;\r\n\tSun, 22 Nov 2026 10:00:00 +0000\r\nFrom: a@c.test\r\n",
+]
+# Not plain: left to the email parser (8-bit bytes, a bare CR, an mbox line, a continuation
+# first, a line that is not a field).
+UNUSUAL_BLOCKS = [
+    b"From: Jos\xc3\xa9 <jose@c.test>\n",
+    b"From: a@c.test\rMessage-ID: <m@c>\n",
+    b"From a@c.test Sun Nov 22 10:00:00 2026\nFrom: a@c.test\n",
+    b" folded first\nFrom: a@c.test\n",
+    b"From: a@c.test\nthis is not a header\n",
+]
+
+
+def _keys_by_parser(block: bytes) -> dict[str, list[str]]:
+    from mailin.parallel import _HEADERS, _KEY_HEADERS
+
+    headers = _HEADERS.parsebytes(block, headersonly=True)
+    found = {key: [str(v) for v in headers.get_all(key) or []] for key in _KEY_HEADERS}
+    return {key: values for key, values in found.items() if values}
+
+
+@pytest.mark.core
+@pytest.mark.parametrize("block", KEY_BLOCKS)
+def test_plain_header_blocks_are_read_as_the_email_parser_reads_them(block):
+    from mailin.parallel import _key_headers_plain
+
+    assert _key_headers_plain(block) == _keys_by_parser(block)
+
+
+@pytest.mark.core
+@pytest.mark.parametrize("block", UNUSUAL_BLOCKS)
+def test_unusual_header_blocks_are_left_to_the_email_parser(block):
+    from mailin.parallel import _key_headers_plain, message_keys
+
+    assert _key_headers_plain(block) is None
+    assert message_keys(block + b"\nbody\n").senders  # still read, by the parser
+
+
+@pytest.mark.core
+def test_keys_of_a_folded_reply_name_every_message_it_answers():
+    from mailin.parallel import message_keys
+
+    keys = message_keys(KEY_BLOCKS[2] + b"\r\nbody\r\n")
+    assert keys.senders == frozenset({"ana@c.test"})
+    assert keys.answers == frozenset({"<o1@c.test>", "<o2@c.test>", "<o3@c.test>"})
+    keys = message_keys(KEY_BLOCKS[4] + b"\nbody\n")
+    assert keys.message_ids == frozenset()  # the first Message-ID counts, and it is empty
