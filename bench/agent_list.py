@@ -41,7 +41,11 @@ def _generate(total: int) -> None:
             FROM generate_series(1, {total}) g
             """
         )
-        cursor.execute("ANALYZE helpdesk_ticket")
+        # A table of a million rows written in one statement sets off autovacuum, which then
+        # competes with the measured requests for the two cores; a production table of that
+        # size has long been vacuumed. Measure that steady state.
+        cursor.execute("VACUUM (ANALYZE) helpdesk_ticket")
+        cursor.execute("VACUUM (ANALYZE) helpdesk_contact")
 
 
 def _measure(client: Client, url: str) -> dict:

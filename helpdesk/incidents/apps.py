@@ -8,8 +8,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidentes y avisos")
 
     def ready(self) -> None:
-        from helpdesk.incidents.models import Incident
-        from helpdesk.incidents.selectors import UNENDED
+        from helpdesk.incidents.models import GeneralMessage, Incident
+        from helpdesk.incidents.selectors import GENERAL, UNENDED
         from helpdesk.snapshots import snapshot_follows
 
         snapshot_follows(UNENDED, Incident)
+        snapshot_follows(GENERAL, GeneralMessage)

@@ -22,14 +22,29 @@ def incidents_active() -> list[Incident]:
     return [incident for incident in UNENDED.get() if incident.starts_at <= now]
 
 
-def general_active() -> GeneralMessage | None:
+def _general_load() -> tuple[GeneralMessage, ...]:
+    # Every active text that has not ended yet, newest first; start and end are checked on
+    # each read, so a text scheduled for later shows when its time comes without a reload.
     now = timezone.now()
-    return (
-        GeneralMessage.objects.filter(active=True)
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .first()
+    return tuple(
+        GeneralMessage.objects.filter(active=True).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
     )
+
+
+GENERAL = Snapshot("general-messages", _general_load)
+
+
+def general_active() -> GeneralMessage | None:
+    """The newest "mensaje general" showing now (from the process snapshot)."""
+    now = timezone.now()
+    for message in GENERAL.get():
+        if (message.starts_at is None or message.starts_at <= now) and (
+            message.ends_at is None or message.ends_at > now
+        ):
+            return message
+    return None
 
 
 def banners_active() -> dict:

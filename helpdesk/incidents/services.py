@@ -18,7 +18,7 @@ from django_tasks import task
 from channels_chat import groups
 from helpdesk import realtime
 from helpdesk.incidents.models import GeneralMessage, Incident, Severity
-from helpdesk.incidents.selectors import incidents_active, status_payload
+from helpdesk.incidents.selectors import GENERAL, incidents_active, status_payload
 from helpdesk.models import Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.services.events import ticket_changed_emit, ticket_event_record
@@ -224,6 +224,7 @@ def general_message_set(text: str, *, ends_at: datetime | None = None) -> Genera
     """Replace the "mensaje general" banner (empty text clears it)."""
     with transaction.atomic():
         GeneralMessage.objects.filter(active=True).update(active=False)
+        GENERAL.invalidate()  # the update above sends no signal
         message = None
         if text.strip():
             message = GeneralMessage(text=text.strip(), ends_at=ends_at, active=True)

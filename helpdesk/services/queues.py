@@ -31,6 +31,11 @@ def _queues_load() -> dict[str, Queue]:
 QUEUES = Snapshot("queues", _queues_load)
 
 
+def queues_ordered() -> list[Queue]:
+    """Every queue in display order (Queue.Meta.ordering), from the process snapshot."""
+    return sorted(QUEUES.get().values(), key=lambda queue: (queue.order, queue.slug))
+
+
 def queue_by_slug(slug: str) -> Queue:
     """The queue with this slug from the process snapshot (the database if it is newer)."""
     queue = QUEUES.get().get(slug)

@@ -11,11 +11,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
-from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor
+from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
 from helpdesk.selectors import TicketFilters, queues_visible, ticket_page, ticket_timeline
 from helpdesk.services.replies import ReplyError, ticket_reply
 from helpdesk.services.tickets import (
@@ -26,6 +27,7 @@ from helpdesk.services.tickets import (
     ticket_status_set,
 )
 from helpdesk.web.forms import files_validate
+from helpdesk.web.ticket_rows import ticket_rows
 
 
 def agent_required(view: Any) -> Any:
@@ -61,7 +63,8 @@ def agent_home(request: HttpRequest) -> HttpResponse:
         needs_triage=params.get("triage") == "1",
         oldest_first=params.get("order") == "oldest",
     )
-    page = ticket_page(request.user, filters, cursor=params.get("cursor"))
+    queue_ids = queue_ids_for(request.user)
+    page = ticket_page(request.user, filters, cursor=params.get("cursor"), queue_ids=queue_ids)
     query = params.copy()
     query.pop("cursor", None)
     return render(
@@ -69,8 +72,9 @@ def agent_home(request: HttpRequest) -> HttpResponse:
         "helpdesk/agent/home.html",
         {
             "page": page,
+            "rows": ticket_rows(page.tickets, timezone.now()),
             "filters": filters,
-            "queues": queues_visible(request.user),
+            "queues": queues_visible(request.user, queue_ids),
             "statuses": Status.choices,
             "query": query.urlencode(),
         },

@@ -1,8 +1,11 @@
 """Agent console: lists with filters and cursor pages, the ticket page, replies, changes."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.models import Ticket, TicketEvent
 from helpdesk.services.intake import Inbound, intake_receive
@@ -126,3 +129,73 @@ def test_reclassification_applies_the_policy_that_now_matches(agent_client, queu
     ticket.refresh_from_db()
     assert ticket.priority == 4
     assert ticket.sla_policy.name.startswith("Urgente")
+
+
+def test_list_rows_show_labels_links_and_assignee(agent_client, queues, agent):
+    ticket = open_ticket("Me cobraron dos veces la recarga y no me llegó el saldo", "r@x.co")
+    agent.queues.add(ticket.queue)
+    due = timezone.now() + timedelta(hours=2, minutes=5)
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent, sla_state="at_risk", sla_due_at=due)
+    response = agent_client.get("/agent/?status=")
+    row = response.context["rows"][0]
+    assert row.reference == ticket.reference
+    assert row.url == reverse("helpdesk:agent-ticket", args=[ticket.reference])
+    assert (row.channel, row.status_label, row.queue) == (
+        "Formulario web",
+        "Nuevo",
+        "Facturación y saldo",
+    )
+    assert row.category == "Facturación y saldo" and row.clarification is True
+    assert row.customer == "Cliente" and row.assignee == agent.get_username()
+    assert (row.sla_state, row.sla_label) == ("at_risk", "En riesgo")
+    assert row.sla_left.startswith("2\xa0horas, 4\xa0minutos")  # Django's timeuntil, 2 units
+    body = response.content.decode()
+    assert f'<a href="{row.url}">{ticket.reference}</a>' in body
+    english_client = Client()
+    english_client.force_login(agent)
+    english_client.cookies["django_language"] = "en"
+    row_en = english_client.get("/agent/?status=").context["rows"][0]
+    assert (row_en.channel, row_en.status_label) == ("Web form", "New")
+
+
+def test_list_query_count_does_not_grow_with_tickets(agent_client, queues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_ticket()
+    agent_client.get("/agent/")  # warm the process snapshots (queues, banners)
+    with CaptureQueriesContext(connection) as one:
+        agent_client.get("/agent/")
+    for i in range(30):
+        open_ticket(f"sin señal {i}", f"q{i}@x.co")
+    with CaptureQueriesContext(connection) as many:
+        response = agent_client.get("/agent/")
+    assert len(response.context["rows"]) == 25
+    assert len(many) == len(one)
+    # session, user, profile, queue ids, tickets, transfer targets' members (on SQLite the
+    # database cache's snapshot version checks come on top)
+    reads = [q["sql"] for q in many.captured_queries if "helpdesk_cache" not in q["sql"]]
+    assert len(reads) == 6, [sql[:80] for sql in reads]
+
+
+def test_transfer_menu_lists_every_queue_with_its_active_agents(agent_client, queues, agent):
+    import json
+    import re
+
+    from tests.factories import user_create
+
+    user_create("zeta", queues=[queues["billing"], queues["technical"]])
+    user_create("beta", queues=[queues["billing"]])
+    gone = user_create("alfa", queues=[queues["billing"]])
+    gone.is_active = False
+    gone.save()
+    body = agent_client.get("/agent/").content.decode()
+    raw = re.search(r'id="chat-transfer-targets"[^>]*>(.*?)</script>', body, re.S).group(1)
+    targets = json.loads(raw)
+    assert [(t["slug"], t["name"]) for t in targets] == [
+        ("technical", "Soporte técnico"),
+        ("billing", "Facturación y saldo"),
+        ("sales", "Ventas"),
+    ]
+    names = {t["slug"]: [a["name"] for a in t["agents"]] for t in targets}
+    assert names == {"technical": ["Agente1", "Zeta"], "billing": ["Beta", "Zeta"], "sales": []}

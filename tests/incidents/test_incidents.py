@@ -1,5 +1,6 @@
 """Incidents: banners, status JSON, automatic and manual linking, SLA pause, closing update."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -209,6 +210,24 @@ def test_general_message_replaces_the_previous(queues):
     assert list(GeneralMessage.objects.filter(active=True).values_list("text", flat=True)) == [
         "dos"
     ]
+
+
+def test_general_banner_follows_changes_and_its_schedule(client, queues):
+    from helpdesk.incidents.selectors import general_active
+
+    assert general_active() is None
+    general_message_set("Mantenimiento el domingo")
+    assert general_active().text == "Mantenimiento el domingo"
+    assert "Mantenimiento el domingo" in client.get("/").content.decode()
+    general_message_set("")  # cleared by an UPDATE, which sends no signal
+    assert general_active() is None
+    soon = timezone.now() + timedelta(seconds=1)
+    GeneralMessage.objects.create(text="Aviso programado", starts_at=soon)  # e.g. in the admin
+    assert general_active() is None  # loaded, not showing yet
+    GeneralMessage.objects.filter(text="Aviso programado").update(starts_at=timezone.now())
+    # The snapshot kept the earlier start: the text shows once that time has come.
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert general_active().text == "Aviso programado"
 
 
 def test_ticket_page_form_links_and_redirects_back(client, queues, agent):
