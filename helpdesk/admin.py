@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helpdesk.models import (
     AgentProfile,
@@ -10,6 +14,7 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
 )
+from helpdesk.services.delivery import DeliveryRetryError, message_delivery_retry
 
 
 @admin.register(Queue)
@@ -94,9 +99,26 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ["channel", "author_kind", "delivery_status"]
     readonly_fields = [f.name for f in Message._meta.fields]
     show_full_result_count = False
+    actions = ["delivery_retry"]
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    @admin.action(description=gettext_lazy("Reintentar el envío de los correos fallidos"))
+    def delivery_retry(self, request: Any, queryset: Any) -> None:
+        retried = skipped = 0
+        for message in queryset.select_related("ticket"):
+            try:
+                message_delivery_retry(message.ticket, message.seq, actor=request.user)
+            except DeliveryRetryError:
+                skipped += 1
+            else:
+                retried += 1
+        self.message_user(
+            request,
+            _("%(retried)s en cola de nuevo; %(skipped)s sin envío fallido.")
+            % {"retried": retried, "skipped": skipped},
+        )
 
 
 @admin.register(Attachment)

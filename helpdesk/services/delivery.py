@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from helpdesk.models import Channel, DeliveryStatus, Message, Ticket
 
 
@@ -59,3 +61,54 @@ def message_deliver(message: Message) -> None:
         from mailin.outbound import email_enqueue
 
         email_enqueue(message)
+
+
+class DeliveryRetryError(Exception):
+    """A retry the message cannot take (`code`: not_found, not_failed)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def message_delivery_retry(ticket: Ticket, seq: int, *, actor: Any) -> Message:
+    """Send a failed outbound email again (its retries ran out, or it bounced).
+
+    Atomic: the message row is locked, its delivery reset to pending with a fresh count of
+    attempts, the `delivery_retried` audit event recorded and one send job enqueued, all in
+    one transaction; the send job itself still sends at most once. Only a message whose
+    delivery is `failed` can be retried, so a double click enqueues one job.
+    """
+    from django.db import transaction
+
+    from helpdesk.services.events import ticket_changed_emit, ticket_event_record
+    from mailin.outbound import message_email_send
+
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(ticket=ticket, seq=seq, internal=False)
+            .exclude(email_message_id=None)
+            .first()
+        )
+        if message is None:
+            raise DeliveryRetryError("not_found", _("Ese mensaje no salió por correo."))
+        if message.delivery_status != DeliveryStatus.FAILED:
+            raise DeliveryRetryError("not_failed", _("Ese mensaje no tiene un envío fallido."))
+        previous_error = message.delivery_error
+        message.delivery_status = DeliveryStatus.PENDING
+        message.delivery_attempts = 0
+        message.delivery_error = ""
+        message.save(update_fields=["delivery_status", "delivery_attempts", "delivery_error"])
+        ticket_event_record(
+            ticket,
+            "delivery_retried",
+            actor=actor,
+            field="delivery_status",
+            old=DeliveryStatus.FAILED,
+            new=DeliveryStatus.PENDING,
+            data={"seq": seq, "error": previous_error[:300]},
+        )
+        message_email_send.enqueue(message.pk)
+        ticket_changed_emit(ticket, "delivery")
+    return message

@@ -20,4 +20,9 @@ urlpatterns = [
     path("agent/tickets/<str:reference>/", views_agent.agent_ticket, name="agent-ticket"),
     path("agent/tickets/<str:reference>/reply/", views_agent.agent_reply, name="agent-reply"),
     path("agent/tickets/<str:reference>/update/", views_agent.agent_update, name="agent-update"),
+    path(
+        "agent/tickets/<str:reference>/messages/<int:seq>/resend/",
+        views_agent.agent_message_resend,
+        name="agent-message-resend",
+    ),
 ]

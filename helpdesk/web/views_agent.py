@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
 from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
 from helpdesk.selectors import TicketFilters, queues_visible, ticket_page, ticket_timeline
+from helpdesk.services.delivery import DeliveryRetryError, message_delivery_retry
 from helpdesk.services.replies import ReplyError, ticket_reply
 from helpdesk.services.tickets import (
     TicketChangeError,
@@ -169,4 +170,19 @@ def agent_update(request: HttpRequest, reference: str) -> HttpResponse:
     ticket.refresh_from_db()
     if not can_work_ticket(user, ticket):  # moved out of this agent's queues
         return redirect("helpdesk:agent-home")
+    return redirect("helpdesk:agent-ticket", reference=ticket.reference)
+
+
+@agent_required
+@require_POST
+def agent_message_resend(request: HttpRequest, reference: str, seq: int) -> HttpResponse:
+    """Send a failed email reply again (retries ran out, or it bounced)."""
+    ticket = _ticket_for(request, reference)
+    try:
+        message_delivery_retry(ticket, seq, actor=request.user)
+    except DeliveryRetryError as error:
+        messages.error(request, str(error))
+    else:
+        notice = _("Reenvío en curso: el mensaje #%(seq)s vuelve a la cola de envío.")
+        messages.success(request, notice % {"seq": seq})
     return redirect("helpdesk:agent-ticket", reference=ticket.reference)

@@ -102,6 +102,26 @@ def test_reply_post(world, role, expected):
     assert wrote == (role in ("agent_tech", "supervisor"))
 
 
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("agent_tech", 302), ("agent_sales", 403), ("supervisor", 302), ("admin", 302), (None, 302)],
+)
+def test_resend_post(world, role, expected):
+    """Who may send a failed email again; the customer's own line never qualifies, so those
+    allowed are told so and nothing is queued."""
+    from helpdesk.models import TicketEvent
+
+    users, ticket = world
+    client = page_client(users.get(role))
+    response = client.post(f"/agent/tickets/{ticket.reference}/messages/1/resend/")
+    assert response.status_code == expected
+    if role in ("agent_tech", "supervisor", "admin"):
+        assert response["Location"] == f"/agent/tickets/{ticket.reference}/"
+    elif role is None:
+        assert response["Location"].startswith("/login/")
+    assert not TicketEvent.objects.filter(kind="delivery_retried").exists()
+
+
 API = [
     (None, "get", "/api/v1/tickets/", 401),
     (None, "get", "/api/v1/tickets/{ref}/", 401),
