@@ -7,6 +7,7 @@ from typing import Any
 from channels_chat import groups
 from helpdesk import realtime
 from helpdesk.models import Message, Ticket, TicketEvent
+from helpdesk.rows import instance_new
 
 
 def ticket_event_record(ticket: Ticket, kind: str, **fields: Any) -> TicketEvent:
@@ -27,7 +28,8 @@ def ticket_event_new(
     data: dict | None = None,
 ) -> TicketEvent:
     """An unsaved audit event (several are inserted together with `bulk_create`)."""
-    return TicketEvent(
+    return instance_new(
+        TicketEvent,
         ticket=ticket,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from helpdesk.incidents.services import incident_for_new_ticket, incident_link_event
 from helpdesk.models import AuthorKind, Contact, Message, Ticket, TicketEvent
 from helpdesk.references import reference_new
-from helpdesk.rows import instances_insert
+from helpdesk.rows import instance_new, instances_insert
 from helpdesk.services.contacts import ContactDraft, contact_find_or_create, contacts_upsert
 from helpdesk.services.delivery import delivery_prefill, messages_deliver
 from helpdesk.services.events import (
@@ -99,7 +99,7 @@ def _contacts(openings: Sequence[Opening]) -> list[Contact]:
 
 def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
     """Open one ticket per opening (caller's transaction); events are sent after commit."""
-    from helpdesk.services.acknowledgements import acknowledgement_text
+    from helpdesk.services.acknowledgements import acknowledgement_texts
 
     tickets: list[Ticket] = []
     clocks: list[NewClock] = []
@@ -110,7 +110,8 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
             text=opening.text, subject=inbound.subject, queue_hint=inbound.queue_hint
         )
         acknowledged = opening.acknowledge and bool(contact.email)
-        ticket = Ticket(
+        ticket = instance_new(
+            Ticket,
             reference=reference_new(),
             subject=_subject(inbound, opening.text),
             queue=queue_by_slug(decision.queue),
@@ -147,7 +148,8 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
                 ticket_event_new(ticket, "secrets_redacted", data={"kinds": list(opening.redacted)})
             )
     openers = [
-        Message(
+        instance_new(
+            Message,
             ticket=ticket,
             seq=1,
             **customer_message_fields(
@@ -159,19 +161,20 @@ def tickets_open(openings: Sequence[Opening], *, now: datetime) -> list[Opened]:
         )
         for opening, ticket in zip(openings, tickets, strict=True)
     ]
+    answered = [ticket for ticket in tickets if ticket.last_seq == 2]
     acknowledgements = [
-        Message(
+        instance_new(
+            Message,
             ticket=ticket,
             seq=2,
             author_kind=AuthorKind.SYSTEM,
             author_name=HELPDESK_AUTHOR,
             channel=ticket.channel,
-            text=acknowledgement_text(ticket),
+            text=text,
             automatic=True,
             **delivery_prefill(ticket, internal=False),
         )
-        for ticket in tickets
-        if ticket.last_seq == 2
+        for ticket, text in zip(answered, acknowledgement_texts(answered), strict=True)
     ]
     clock_rows, clock_events = sla_clock_rows(zip(tickets, clocks, strict=True), now=now)
     # A reference collision (30^6 values) fails this INSERT and, with it, the caller's

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.models import Contact, Message, Ticket, TicketEvent
-from helpdesk.rows import instances_insert, rows_write
+from helpdesk.rows import instance_new, instances_insert, rows_write
 from helpdesk.sla.models import SlaClockEvent, TicketClock
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
@@ -107,3 +107,68 @@ def test_updates_and_log_rows_in_one_write(queues):
         assert row.updated_at > stamps[n]  # auto_now written
     assert stored["T-UPD2"].sla_state == "running"
     assert SlaClockEvent.objects.filter(kind="breached").count() == 3
+
+
+def _same(fast, slow) -> None:
+    """Two unsaved instances hold the same attributes (in the same order), state and cache."""
+    fields = {k: v for k, v in vars(fast).items() if k != "_state"}
+    expected = {k: v for k, v in vars(slow).items() if k != "_state"}
+    assert list(fields) == list(expected)
+    assert fields == expected
+    state, expected_state = vars(fast._state), vars(slow._state)
+    assert state.keys() == expected_state.keys()
+    assert (fast._state.db, fast._state.adding) == (slow._state.db, slow._state.adding)
+    cached = {k: id(v) if v is not None else None for k, v in fast._state.fields_cache.items()}
+    assert cached == {
+        k: id(v) if v is not None else None for k, v in slow._state.fields_cache.items()
+    }
+
+
+def test_instance_new_builds_what_the_constructor_builds(queues):
+    contact = Contact.objects.create(name="Ana", email="ana@x.co")
+    values = {
+        "reference": "T-FAST1",
+        "subject": "Sin señal",
+        "queue": queues["technical"],
+        "category": "data",
+        "channel": "email",
+        "contact": contact,
+        "incident": None,
+        "triage_reasons": ["señal"],
+        "last_seq": 2,
+        "last_customer_message_at": datetime(2026, 11, 23, 4, 5, tzinfo=UTC),
+    }
+    fast, slow = instance_new(Ticket, **values), Ticket(**values)
+    _same(fast, slow)
+    assert fast.queue is queues["technical"] and fast.queue_id == queues["technical"].pk
+    assert fast.status == "new" and fast.sla_state == "running" and fast.pk is None
+    # Defaults that are callables give every instance its own value, as the constructor does.
+    bare = [instance_new(Ticket, reference="T-A"), instance_new(Ticket, reference="T-B")]
+    _same(bare[0], Ticket(reference="T-A"))
+    assert bare[0].triage_reasons == [] and bare[0].triage_reasons is not bare[1].triage_reasons
+
+    # A relation to an unsaved instance: the id stays empty, the instance is cached, and both
+    # sides get the database the descriptor gives them.
+    for build in (instance_new, lambda model, **kw: model(**kw)):
+        parent = Ticket(reference="T-PARENT", queue=queues["billing"], contact=contact)
+        parent._state.db = None
+        child = build(Message, ticket=parent, seq=1, author_kind="customer", text="hola")
+        assert child.ticket is parent and child.ticket_id is None
+        assert (child._state.db, parent._state.db) == ("default", "default")
+    parent = Ticket(reference="T-P2", queue=queues["billing"], contact=contact)
+    message = {"ticket": parent, "seq": 2, "author_kind": "system", "automatic": True}
+    _same(instance_new(Message, **message), Message(**message))
+    event = {"ticket": parent, "kind": "created", "actor": None, "data": {"a": 1}}
+    _same(instance_new(TicketEvent, **event), TicketEvent(**event))
+
+    # Saved and written like any instance.
+    instances_insert([fast])
+    assert Ticket.objects.get(pk=fast.pk).queue_id == queues["technical"].pk
+
+
+def test_instance_new_leaves_the_unusual_to_the_constructor(queues):
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        instance_new(Ticket, reference="T-X", nonsense=1)
+    with pytest.raises(ValueError, match="must be a"):
+        instance_new(Message, ticket=queues["technical"], seq=1)
+    assert instance_new(Message, ticket_id=7, seq=1).ticket_id == 7  # by attname, an id
