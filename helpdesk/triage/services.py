@@ -7,7 +7,7 @@ again only after a rule changed or learning happened (any process bumps the vers
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
@@ -35,7 +35,16 @@ class TriageDecision:
     needs_review: bool
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Field by field: dataclasses.asdict deep-copies recursively, about 10x the cost, and
+        # every new ticket's audit event carries this.
+        return {
+            "queue": self.queue,
+            "category": self.category,
+            "clarification": self.clarification,
+            "confidence": self.confidence,
+            "reasons": self.reasons,
+            "needs_review": self.needs_review,
+        }
 
 
 def triage_decide(*, text: str, subject: str = "", queue_hint: str | None = None) -> TriageDecision:
