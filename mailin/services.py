@@ -7,6 +7,7 @@ The mail channel never writes tickets itself: customer mail goes through
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -48,7 +49,14 @@ class MailOutcome:
 
 
 def _own_address() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    return _address(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=8)
+def _address(header: str) -> str:
+    # Keyed by the setting's value, so a changed setting is still honoured; parsing it for
+    # every message cost as much as the rest of the loop check.
+    return parseaddr(header)[1].lower()
 
 
 def loop_reason(parsed: ParsedEmail) -> str:
