@@ -58,7 +58,10 @@ def queues_visible(user: Any, queue_ids: list[int] | None = _UNREAD) -> list[Que
     if queue_ids is _UNREAD:
         queue_ids = queue_ids_for(user)
     queues = queues_ordered()
-    return queues if queue_ids is None else [q for q in queues if q.pk in set(queue_ids)]
+    if queue_ids is None:
+        return queues
+    mine = set(queue_ids)
+    return [queue for queue in queues if queue.pk in mine]
 
 
 def tickets_visible(user: Any, queue_ids: list[int] | None = _UNREAD) -> QuerySet[Ticket]:
