@@ -1,7 +1,9 @@
 """`/ws/chat/`: the customer's socket. One conversation per socket, started or resumed by hello.
 
-Ordering: messages reach the customer in seq order, each once. A live event that skips
-seqs (events from several processes can overtake each other) is filled in from the database.
+Ordering: messages reach the customer in seq order, each once (`channels_chat.ordering`). A
+live event that skips seqs (events from several processes can overtake each other) is held and
+the gap read from the database; a gap the read does not show yet is read again a little later.
+The socket passes over a seq only once it holds that seq's row or event.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from channels_chat.conf import chat_setting
 from channels_chat.consumers.base import ChatSocket
 from channels_chat.dbhop import db
 from channels_chat.models import WAITING_STATES, Conversation, ConversationState
+from channels_chat.ordering import Payload, TimelineCursor
 from channels_chat.protocol import (
     CLOSE_RECONNECT,
     CUSTOMER_FRAMES,
@@ -32,6 +35,15 @@ from channels_chat.services.turns import CustomerLine
 from channels_chat.writer import turn_store
 
 log = logging.getLogger(__name__)
+
+# Pauses before reading a gap again that the first read did not show (seconds); after the last
+# the gap is given up (a message that will never be read) and what is held goes out.
+GAP_RETRY_DELAYS = (0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+# A second look at the timeline this long after joining. A group join only sends SUBSCRIBE:
+# on a busy machine Redis may still take a PUBLISH from another process before it, and a line
+# committed after the first read but published before the subscription would otherwise wait
+# for the next event's gap read (or never show, if it was the last).
+JOIN_RECHECK_SECONDS = 1.0
 
 
 def _welcome_state(conversation_id: int) -> tuple[Conversation, dict[str, Any]]:
@@ -56,7 +68,9 @@ class CustomerConsumer(ChatSocket):
         self.ticket_id: int | None = None
         self.side: CustomerSide | None = None
         self.ended = False  # the chat ended (welcome state or the `ended` notice)
-        self.cursor = 0
+        self.cursor = TimelineCursor()
+        # Held by whoever moves the cursor: the socket's own dispatch or a gap's later re-read.
+        self.order_lock = asyncio.Lock()
         self.customer_name = ""
         await super().connect()
 
@@ -94,8 +108,11 @@ class CustomerConsumer(ChatSocket):
                 "after": after,
             }
         )
-        self.cursor = after
-        await self._catch_up(None)
+        async with self.order_lock:
+            self.cursor = TimelineCursor(after)
+            if await self._catch_up(upto=None):  # a hole in the replay itself
+                self._gap_fill_start()
+        self.tasks.append(asyncio.create_task(self._recheck(), name="recheck"))
         if conversation.state in WAITING_STATES:
             self._tick_start()
 
@@ -145,31 +162,63 @@ class CustomerConsumer(ChatSocket):
 
     # --- live events ---------------------------------------------------------------------
 
-    async def _catch_up(self, upto: int | None) -> None:
-        assert self.ticket_id is not None
-        payloads = await db(messages_after)(self.ticket_id, self.cursor, upto=upto)
+    async def _send_messages(self, payloads: list[Payload]) -> None:
         for payload in payloads:
-            await self.send_frame(message_frame(payload, self.conversation_id, with_internal=False))
-        if payloads:
-            self.cursor = max(self.cursor, payloads[-1]["seq"])
-        if upto is not None:
-            self.cursor = max(self.cursor, upto)
-
-    async def event_message_added(self, data: dict[str, Any]) -> None:
-        payload = data["message"]
-        if data["ticket"]["id"] != self.ticket_id or payload["internal"]:
-            return
-        seq = payload["seq"]
-        if seq <= self.cursor:
-            return
-        if seq == self.cursor + 1:
-            self.cursor = seq
             frame = message_frame(payload, self.conversation_id, with_internal=False)
             await self.send_frame(frame)
             if payload["from"] != "customer":
                 stamps.stamp(frame["id"], "delivered")
+
+    async def _catch_up(self, upto: int | None) -> bool:
+        """Read the timeline after the cursor (up to `upto`), internal notes included (their
+        seqs are passed over, never sent), and send what that frees; whether a gap is left."""
+        assert self.ticket_id is not None
+        payloads = await db(messages_after)(
+            self.ticket_id, self.cursor.at, upto=upto, include_internal=True
+        )
+        await self._send_messages(self.cursor.offer(payloads))
+        return self.cursor.gap() is not None
+
+    async def _gap_fill(self) -> None:
+        """Read a gap again until it fills (a commit the first read did not see), then give up
+        on it so that what is held behind it still goes out."""
+        for delay in GAP_RETRY_DELAYS:
+            await asyncio.sleep(delay)
+            async with self.order_lock:
+                gap = self.cursor.gap()
+                try:
+                    if gap is None or not await self._catch_up(upto=gap[1]):
+                        return
+                except Exception:  # the database is away a moment: try again after the pause
+                    log.warning("reading a timeline gap failed", exc_info=True)
+        async with self.order_lock:
+            if (gap := self.cursor.gap()) is not None:
+                log.warning("ticket %s: seqs after %s never read; skipped", self.ticket_id, gap[0])
+                await self._send_messages(self.cursor.skip())
+
+    async def _recheck(self) -> None:
+        await asyncio.sleep(JOIN_RECHECK_SECONDS)
+        try:
+            async with self.order_lock:
+                if await self._catch_up(upto=None):
+                    self._gap_fill_start()
+        except Exception:  # the next live event reads the gap again
+            log.warning("timeline re-read after joining failed", exc_info=True)
+
+    def _gap_fill_start(self) -> None:
+        if not any(task.get_name() == "gap" and not task.done() for task in self.tasks):
+            self.tasks = [task for task in self.tasks if not task.done()]
+            self.tasks.append(asyncio.create_task(self._gap_fill(), name="gap"))
+
+    async def event_message_added(self, data: dict[str, Any]) -> None:
+        payload = data["message"]
+        if data["ticket"]["id"] != self.ticket_id or payload["seq"] <= self.cursor.at:
             return
-        await self._catch_up(seq)
+        async with self.order_lock:
+            await self._send_messages(self.cursor.offer([payload]))
+            gap = self.cursor.gap()
+            if gap is not None and await self._catch_up(upto=gap[1]):
+                self._gap_fill_start()
 
     async def event_chat_conversation(self, data: dict[str, Any]) -> None:
         summary = data["conversation"]
