@@ -29,6 +29,7 @@ from mailin.mimeheaders import (
     header_text,
     message_ids,
 )
+from mailin.plainmessage import message_plain
 from mailin.quotes import reply_split
 
 __all__ = ["Bounce", "ParseFailure", "ParsedAttachment", "ParsedEmail", "email_parse"]
@@ -150,7 +151,8 @@ def email_parse(raw: bytes) -> ParsedEmail | ParseFailure:
         return ParseFailure("not bytes")
     raw = bytes(raw)
     try:
-        message = message_from_bytes(raw, policy=compat32)
+        # A plain single-part message is read without the feed parser (same Message).
+        message = message_plain(raw) or message_from_bytes(raw, policy=compat32)
     except Exception as exc:  # noqa: BLE001 - the parser itself gave up
         return ParseFailure(f"unreadable: {type(exc).__name__}: {exc}")
     if not _looks_like_email(raw, message):
