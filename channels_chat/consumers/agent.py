@@ -219,7 +219,9 @@ class AgentConsumer(ChatSocket):
     async def event_message_added(self, data: dict[str, Any]) -> None:
         payload = data["message"]
         ticket_id = data["ticket"]["id"]
-        if self.recent.seen(("m", ticket_id, payload["seq"])):
+        # With the reference: an event of another installation on the same Redis prefix (same
+        # ticket ids) must not stand in for this ticket's line of that seq.
+        if self.recent.seen(("m", ticket_id, payload["ticket"], payload["seq"])):
             return
         if ticket_id not in self.tickets and data["ticket"]["channel"] == "chat":
             self.tickets[ticket_id] = await db(_conversation_of)(ticket_id)

@@ -161,3 +161,45 @@ async def test_a_line_committed_while_joining_without_its_event_still_arrives(qu
     assert [(f["seq"], f["text"]) for f in frames] == [(seq, "aviso")]
     assert await database_sync_to_async(Message.objects.filter(ticket=ticket).count)() == seq
     await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_event_of_another_installation_on_the_same_redis_is_ignored(
+    queues, agent, monkeypatch
+):
+    """Two installations sharing the channel layer's Redis prefix (a test run beside the
+    benchmark) have tickets with the same ids: an event for "our" ticket id with another
+    ticket's reference must neither hold the socket's cursor nor be sent (a gap given up
+    quickly here would otherwise send it)."""
+    from channels_chat.consumers import customer
+
+    monkeypatch.setattr(customer, "GAP_RETRY_DELAYS", (0.01, 0.01))
+    communicator, ticket, conversation = await customer_started()
+    n = ticket.last_seq
+    foreign = {
+        "ticket": "HD-OTRA01",
+        "seq": n + 3,
+        "id": "a:x",
+        "from": "agent",
+        "name": "Otra",
+        "channel": "chat",
+        "text": "de otra instalación",
+        "internal": False,
+        "at": timezone.now().isoformat(),
+    }
+    await get_channel_layer().group_send(
+        groups.ticket_public_group(ticket.pk),
+        {
+            "type": "hd.event",
+            "event": "message.added",
+            "data": {"message": foreign, "ticket": {"id": ticket.pk}},
+        },
+    )
+
+    def reply() -> None:
+        ticket_reply(Ticket.objects.get(pk=ticket.pk), author=agent, text="uno", client_id="a:1")
+
+    await database_sync_to_async(reply)()
+    frames = await messages_within(communicator, 1.0)
+    assert [(f["seq"], f["text"]) for f in frames] == [(n + 1, "uno")]
+    await communicator.disconnect()
