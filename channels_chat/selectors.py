@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +82,7 @@ class AgentTurn:
     agent_id: int | None
     may_work: bool  # the conversation's queue is one of the agent's (or a supervisor)
     works_all: bool  # a supervisor: may write in any chat
+    stored_seq: int | None = None  # a message of the ticket already has the line's client id
 
 
 def _agent_turns_sql(count: int) -> str:
@@ -89,16 +90,18 @@ def _agent_turns_sql(count: int) -> str:
     members = Queue.members.through._meta
     member_queue = quote(str(members.get_field("queue").column))
     member_user = quote(str(members.get_field("user").column))
-    pairs = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * count)
+    triples = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS TEXT))"] * count)
     # Identifiers from the models' metadata, quoted; every value is a parameter. A VALUES
-    # list names its columns column1, column2 on PostgreSQL and SQLite alike.
+    # list names its columns column1, column2... on PostgreSQL and SQLite alike.
     return (
-        "SELECT v.column1, v.column2, c.ticket_id, t.status, c.state, c.agent_id,"  # noqa: S608
+        "SELECT v.column1, v.column2, v.column3, c.ticket_id, t.status, c.state, c.agent_id,"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {quote(members.db_table)} m"
-        f" WHERE m.{member_queue} = c.queue_id AND m.{member_user} = v.column2)"
-        f" FROM (VALUES {pairs}) AS v"
+        f" WHERE m.{member_queue} = c.queue_id AND m.{member_user} = v.column2), s.seq"
+        f" FROM (VALUES {triples}) AS v"
         f" JOIN {quote(Conversation._meta.db_table)} c ON c.id = v.column1"
         f" JOIN {quote(Ticket._meta.db_table)} t ON t.id = c.ticket_id"
+        f" LEFT JOIN {quote(Message._meta.db_table)} s"
+        " ON s.ticket_id = c.ticket_id AND s.client_id = v.column3"
     )
 
 
@@ -107,27 +110,37 @@ def agent_turn_read(conversation_id: int, user: Any) -> AgentTurn | None:
     return agent_turns_read([(conversation_id, user)])[0]
 
 
-def agent_turns_read(requests: Sequence[tuple[int, Any]]) -> list[AgentTurn | None]:
+def agent_turns_read(
+    requests: Sequence[tuple[int, Any]], client_ids: Sequence[str | None] | None = None
+) -> list[AgentTurn | None]:
     """`agent_turn_read` for several (conversation id, agent) pairs in one statement, in
-    order (None for a conversation that does not exist).
+    order (None for a conversation that does not exist). With `client_ids` (one per request,
+    as stored), each turn also says whether its ticket already holds that client id
+    (`stored_seq`): the dedupe lookup of the reply service, in the same statement.
 
     One statement where the permission check alone used to be a second query per turn, and
     written out: it runs for every agent turn (a process's batch of turns reads them all at
     once), and compiling the ORM's `Exists` subquery cost several times the query itself.
     """
-    pairs = list(dict.fromkeys((conversation_id, user.pk) for conversation_id, user in requests))
-    if not pairs:
+    ids = list(client_ids) if client_ids is not None else [None] * len(requests)
+    keys = list(
+        dict.fromkeys(
+            (conversation_id, user.pk, client_id)
+            for (conversation_id, user), client_id in zip(requests, ids, strict=True)
+        )
+    )
+    if not keys:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_agent_turns_sql(len(pairs)), [value for pair in pairs for value in pair])
-        rows = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+        cursor.execute(_agent_turns_sql(len(keys)), [value for key in keys for value in key])
+        rows = {(row[0], row[1], row[2]): row[3:] for row in cursor.fetchall()}
     turns: list[AgentTurn | None] = []
-    for conversation_id, user in requests:
-        row = rows.get((conversation_id, user.pk))
+    for (conversation_id, user), client_id in zip(requests, ids, strict=True):
+        row = rows.get((conversation_id, user.pk, client_id))
         if row is None:
             turns.append(None)
             continue
-        ticket_id, ticket_status, state, agent_id, member = row
+        ticket_id, ticket_status, state, agent_id, member, stored_seq = row
         works_all = is_supervisor(user)  # the role comes from the user's cached profile
         turns.append(
             AgentTurn(
@@ -137,9 +150,29 @@ def agent_turns_read(requests: Sequence[tuple[int, Any]]) -> list[AgentTurn | No
                 agent_id=agent_id,
                 may_work=works_all or (is_agent(user) and bool(member)),
                 works_all=works_all,
+                stored_seq=stored_seq,
             )
         )
     return turns
+
+
+def client_ids_stored(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The seqs of messages already stored under (ticket id, client id) keys (one query):
+    the dedupe lookup of intake, for a chat batch's customer lines."""
+    pairs = set(keys)
+    if not pairs:
+        return {}
+    tickets = sorted({pair[0] for pair in pairs})
+    clients = sorted({pair[1] for pair in pairs})
+    table = connection.ops.quote_name(Message._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ticket_id, client_id, seq FROM {table}"  # noqa: S608
+            f" WHERE ticket_id IN ({', '.join(['%s'] * len(tickets))})"
+            f" AND client_id IN ({', '.join(['%s'] * len(clients))})",
+            [*tickets, *clients],
+        )
+        return {(row[0], row[1]): row[2] for row in cursor.fetchall() if (row[0], row[1]) in pairs}
 
 
 def conversations_for_agent(user: Any, *, own_only: bool = False) -> list[Conversation]:

@@ -8,14 +8,15 @@ written and hands them here in one thread hop. Customer lines go through intake 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from channels_chat import stamps
-from channels_chat.protocol import CUSTOMER_ID_PREFIX, client_id_store
-from channels_chat.selectors import agent_turns_read
+from channels_chat.protocol import AGENT_ID_PREFIX, CUSTOMER_ID_PREFIX, client_id_store
+from channels_chat.selectors import AgentTurn, agent_turns_read, client_ids_stored
 from channels_chat.services.conversations import (
     CustomerSide,
     Stored,
@@ -56,7 +57,8 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     outcome per turn, in order (a refused turn's ProtocolError does not affect the others).
 
     Guarantees, per turn as for one turn: stored (with its seq) when this returns, so the
-    caller acks after; idempotent on the client id (also between two turns of the batch);
+    caller acks after; idempotent on the client id (also between two turns of the batch; the
+    lookup of stored ids is read here, for both sides, with the agent checks);
     events after commit. Customer lines commit together, then agent lines (two transactions;
     tickets locked in ascending id order in each, so two processes' batches never deadlock).
     When a batch fails as a whole (a bad line, a lost race, a lock timeout) nothing of it was
@@ -66,11 +68,25 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     customers: list[tuple[int, Inbound]] = []
     agents: list[tuple[int, Reply]] = []
     agent_lines = [turn for turn in turns if isinstance(turn, AgentLine)]
-    try:  # one statement for every agent line's check
-        read: list[Any] = agent_turns_read([(t.conversation_id, t.agent) for t in agent_lines])
+    lines = [turn for turn in turns if isinstance(turn, CustomerLine) and not turn.ended]
+    # The dedupe lookups of intake and of the reply service, read here with the agent checks
+    # (the services are told, `deduped`): one statement per side instead of up to three.
+    deduped = True
+    try:
+        read: list[Any] = agent_turns_read(
+            [(t.conversation_id, t.agent) for t in agent_lines],
+            [client_id_store(AGENT_ID_PREFIX, t.client_id) for t in agent_lines],
+        )
     except Exception:
         log.warning("chat batch: agent turn checks failed; one by one", exc_info=True)
-        read = ["read"] * len(agent_lines)
+        read, deduped = ["read"] * len(agent_lines), False
+    try:
+        stored = client_ids_stored(
+            (t.customer.ticket_id, client_id_store(CUSTOMER_ID_PREFIX, t.client_id)) for t in lines
+        )
+    except Exception:
+        log.warning("chat batch: customer dedupe read failed", exc_info=True)
+        stored, deduped = {}, False
     checks = iter(read)
     for index, turn in enumerate(turns):
         try:
@@ -79,42 +95,56 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
                     outcomes[index] = _one(turn)
                     continue
                 stored_id = client_id_store(CUSTOMER_ID_PREFIX, turn.client_id)
+                if (seq := stored.get((turn.customer.ticket_id, stored_id))) is not None:
+                    outcomes[index] = Stored(seq, True)
+                    continue
                 customers.append((index, customer_inbound(turn.customer, stored_id, turn.text)))
             else:
+                check = next(checks)
                 prepared = chat_reply_prepare(
                     turn.conversation_id,
                     agent=turn.agent,
                     client_id=turn.client_id,
                     text=turn.text,
                     internal=turn.internal,
-                    turn=next(checks),
+                    turn=check,
                 )
                 if isinstance(prepared, Stored):
                     outcomes[index] = prepared
+                elif isinstance(check, AgentTurn) and check.stored_seq is not None:
+                    outcomes[index] = Stored(check.stored_seq, True)
                 else:
                     agents.append((index, prepared))
         except Exception as exc:  # noqa: BLE001 - handed to that turn's socket
             outcomes[index] = exc
     if customers:
-        _customers_store(turns, customers, outcomes)
+        _customers_store(turns, customers, outcomes, deduped)
     if agents:
-        _agents_store(turns, agents, outcomes)
+        _agents_store(turns, agents, outcomes, deduped)
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
 def _customers_store(
-    turns: Sequence[Turn], batch: list[tuple[int, Inbound]], outcomes: list[Outcome | None]
+    turns: Sequence[Turn],
+    batch: list[tuple[int, Inbound]],
+    outcomes: list[Outcome | None],
+    deduped: bool,
 ) -> None:
     # Ascending ticket ids (stable: one ticket's lines keep their order) fix the lock order.
     batch = sorted(batch, key=lambda item: item[1].ticket_id or 0)
-    _store_together(turns, batch, outcomes, intake_receive_many, "customer")
+    store = functools.partial(intake_receive_many, deduped=deduped)
+    _store_together(turns, batch, outcomes, store, "customer")
 
 
 def _agents_store(
-    turns: Sequence[Turn], batch: list[tuple[int, Reply]], outcomes: list[Outcome | None]
+    turns: Sequence[Turn],
+    batch: list[tuple[int, Reply]],
+    outcomes: list[Outcome | None],
+    deduped: bool,
 ) -> None:
-    _store_together(turns, batch, outcomes, ticket_reply_many, "agent")
+    store = functools.partial(ticket_reply_many, deduped=deduped)
+    _store_together(turns, batch, outcomes, store, "agent")
 
 
 def _store_together(

@@ -159,6 +159,7 @@ def intake_receive_many(
     inbounds: Sequence[Inbound],
     *,
     acknowledge: Callable[[Sequence[Inbound]], Sequence[bool]] | None = None,
+    deduped: bool = False,
 ) -> list[IntakeResult]:
     """`intake_receive` for several messages (the mail reader's batches), results in order.
 
@@ -167,12 +168,15 @@ def intake_receive_many(
     tickets are opened together (`helpdesk.services.opening`), messages to existing tickets
     are appended together (`_continue_many`: their rows locked in id order).
     `acknowledge(inbounds)` is asked once, with the messages that really open a ticket, which
-    of them get the acknowledgement.
+    of them get the acknowledgement. `deduped`: the caller already looked the dedupe keys up
+    (outside the transaction, as this would) and passes only messages not stored before (the
+    chat's batch, which reads them with its own checks); a concurrent duplicate still fails
+    on the unique constraint, and a repeat within the batch is still stored once.
     """
     for inbound in inbounds:
         if not (inbound.text or "").strip() and not inbound.files:
             raise IntakeError("empty", "El mensaje está vacío.")
-    stored = _existing_many(inbounds)
+    stored = {} if deduped else _existing_many(inbounds)
     for attempt in range(3):
         try:
             with transaction.atomic():

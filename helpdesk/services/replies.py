@@ -119,7 +119,7 @@ def ticket_reply(
     return ticket_reply_many([reply])[0].message
 
 
-def ticket_reply_many(replies: Sequence[Reply]) -> list[Replied]:
+def ticket_reply_many(replies: Sequence[Reply], *, deduped: bool = False) -> list[Replied]:
     """`ticket_reply` for several replies (a chat process's group commit), results in order.
 
     Same guarantees per reply, but atomic as a whole: one transaction (or savepoint) holds
@@ -129,12 +129,15 @@ def ticket_reply_many(replies: Sequence[Reply]) -> list[Replied]:
     ticket in the given order), so concurrent batches queue on each other, never deadlock.
     Several public replies without files are written together (`_replies_write_together`:
     the same rows, a fixed number of statements for locks, seqs and inserts).
+    `deduped`: the caller already looked the client ids up (outside the transaction, as this
+    would) and passes only replies not stored before (the chat's batch reads them with its
+    turn checks); a concurrent duplicate still fails on the unique constraint.
     """
     cleaned = [dataclasses.replace(r, text=(r.text or "").strip()) for r in replies]
     for reply in cleaned:
         if not reply.text and not reply.files:
             raise ReplyError("empty", "La respuesta está vacía.")
-    stored = _stored_replies(cleaned)
+    stored = {} if deduped else _stored_replies(cleaned)
     results: list[Replied | None] = [None] * len(cleaned)
     first: dict[tuple[int, str], int] = {}  # a client id's first reply in this batch
     repeats: dict[int, int] = {}

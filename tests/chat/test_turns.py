@@ -105,6 +105,42 @@ def test_a_batch_stores_each_turn_as_if_alone(db, queues, agent):
     assert not TicketEvent.objects.filter(ticket=ticket, kind="replied").exists()
 
 
+def test_retries_of_stored_lines_are_acked_from_the_batch_reads_alone(db, queues, agent):
+    """The dedupe lookups of both sides come with the batch's own reads (the agent line's in
+    its turn check): a batch of retries writes nothing and takes two statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conversation, side = chat("ana", agent)
+    first = chat_turns_store(
+        [CustomerLine(side, "c1", "uno"), AgentLine(conversation.pk, agent, "a1", "dos")]
+    )
+    assert first == [Stored(2, False), Stored(3, False)]
+    with CaptureQueriesContext(connection) as queries:
+        again = chat_turns_store(
+            [
+                AgentLine(conversation.pk, agent, "a1", "dos"),
+                CustomerLine(side, "c1", "uno"),
+                CustomerLine(side, "a1", "un id de agente, pero de cliente"),  # its own space
+            ]
+        )
+    assert again[:2] == [Stored(3, True), Stored(2, True)]
+    assert again[2] == Stored(4, False)
+    assert [row[:2] for row in timeline(conversation.ticket_id)] == [
+        (1, None),
+        (2, "c:c1"),
+        (3, "a:a1"),
+        (4, "c:a1"),
+    ]
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) >= 2 and "helpdesk_queue_members" in reads[0]  # checks, agent dedupe
+    assert "client_id IN" in reads[1]  # the customer lines' dedupe
+    with CaptureQueriesContext(connection) as queries:
+        retried = chat_turns_store([AgentLine(conversation.pk, agent, "a1", "dos")])
+    assert retried == [Stored(3, True)]
+    assert len(queries.captured_queries) == 1
+
+
 def test_a_failing_turn_leaves_its_batch_stored_once(db, queues, agent):
     conversation, side = chat("ana", agent)
     ghost = CustomerSide(0, 999_999, "nadie", "nadie@example.com", "es")  # no such ticket
