@@ -24,6 +24,9 @@ def _generate(total: int) -> None:
             "SELECT 'Cliente ' || g, 'c' || g || '@bench.example', '', 'es', now() "
             "FROM generate_series(1, 20000) g"
         )
+        # A bulk load builds its GIN indexes afterwards, as one would restoring a dump: kept in
+        # place, a million single-row GIN insertions take minutes.
+        cursor.execute("DROP INDEX IF EXISTS ticket_subject_fold_trgm")
         cursor.execute(
             f"""
             INSERT INTO helpdesk_ticket (reference, subject, queue_id, category, channel, status,
@@ -44,6 +47,10 @@ def _generate(total: int) -> None:
         # A table of a million rows written in one statement sets off autovacuum, which then
         # competes with the measured requests for the two cores; a production table of that
         # size has long been vacuumed. Measure that steady state.
+        cursor.execute(
+            "CREATE INDEX ticket_subject_fold_trgm ON helpdesk_ticket "
+            "USING gin (helpdesk_fold(subject) gin_trgm_ops)"
+        )
         cursor.execute("VACUUM (ANALYZE) helpdesk_ticket")
         cursor.execute("VACUUM (ANALYZE) helpdesk_contact")
 
@@ -98,6 +105,12 @@ def run() -> dict:
             "unassigned_all_statuses": _measure(client, "/agent/?status=&unassigned=1"),
             "supervisor_all_queues": _measure(sup_client, "/agent/"),
             "api_list": _measure(client, "/api/v1/tickets/"),
+            # Search (every status): a word on every subject plus a rare one; a customer's
+            # name (a word 20,000 names share plus a rare one); an exact address.
+            "search_words": _measure(client, "/agent/?q=asunto+987654"),
+            "search_name": _measure(client, "/agent/?q=cliente+4321"),
+            "search_email": _measure(client, "/agent/?q=c4321@bench.example"),
+            "search_word_supervisor": _measure(sup_client, "/agent/?q=987654"),
             "target_p95_ms": 50,
         }
         figures["ratio_p95_1m_vs_small"] = round(

@@ -13,6 +13,8 @@ from django.db.models import Q, QuerySet
 from helpdesk.models import Queue, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.permissions import queue_ids_for
+from helpdesk.search import search_parse
+from helpdesk.search_filters import search_filter
 from helpdesk.services.queues import queues_ordered
 
 PAGE_SIZE = 25
@@ -26,6 +28,7 @@ class TicketFilters:
     unassigned: bool = False
     needs_triage: bool = False
     oldest_first: bool = False
+    q: str = ""  # the search box: see helpdesk/search.py
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def ticket_page(
         queryset = queryset.filter(assignee__isnull=True)
     if filters.needs_triage:
         queryset = queryset.filter(needs_triage=True)
+    if filters.q:
+        queryset = search_filter(queryset, search_parse(filters.q))
     position = cursor_decode(cursor) if cursor else None
     if position is not None:
         created, pk = position

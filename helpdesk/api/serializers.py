@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
-from helpdesk.models import Message, Ticket
+from helpdesk.models import Message, Status, Ticket
 from helpdesk.services.acknowledgements import tracking_url
 
 
@@ -20,6 +20,29 @@ class StrictSerializer(serializers.Serializer):
                     {name: ["Campo desconocido."] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+class TicketListQuerySerializer(serializers.Serializer):
+    """The list's query string: a bad value is a 400 naming the parameter, never a 500."""
+
+    queue = serializers.SlugField(required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(
+        choices=[("", "any"), ("pending", "pending"), *Status.choices],
+        required=False,
+        default="",
+        help_text="'pending' = new, open or waiting; empty = any status.",
+    )
+    mine = serializers.BooleanField(required=False, default=False)
+    q = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Search: a reference (T-7K3Q9D), an email address, a phone line, or words "
+        "of the subject or the customer's name (accents and case ignored).",
+    )
+    cursor = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=25)
 
 
 class TicketCreateSerializer(StrictSerializer):

@@ -20,6 +20,7 @@ from helpdesk.api.serializers import (
     TicketCreatedSerializer,
     TicketCreateSerializer,
     TicketDetailSerializer,
+    TicketListQuerySerializer,
     TicketListSerializer,
     TokenRequestSerializer,
 )
@@ -69,19 +70,18 @@ class TicketCollection(APIView):
             return Response({"message": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(TicketCreatedSerializer(result.ticket).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=TicketListSerializer(many=True))
+    @extend_schema(
+        parameters=[TicketListQuerySerializer], responses=TicketListSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
-        params = request.query_params
+        query = TicketListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         filters = TicketFilters(
-            queue=params.get("queue", ""),
-            status=params.get("status", ""),
-            mine=params.get("mine") == "1",
+            queue=params["queue"], status=params["status"], mine=params["mine"], q=params["q"]
         )
         page = ticket_page(
-            request.user,
-            filters,
-            cursor=params.get("cursor"),
-            size=min(int(params.get("size", 25) or 25), 100),
+            request.user, filters, cursor=params["cursor"] or None, size=params["size"]
         )
         return Response(
             {

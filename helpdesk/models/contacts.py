@@ -20,6 +20,8 @@ class Contact(models.Model):
                 Lower("email"), name="contact_email_unique", condition=~models.Q(email="")
             )
         ]
+        # Agent search by line number (helpdesk/search_filters.py).
+        indexes = [models.Index(fields=["phone"], name="contact_phone")]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name or self.phone

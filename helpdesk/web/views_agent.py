@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
 from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
+from helpdesk.search import search_parse
 from helpdesk.selectors import TicketFilters, queues_visible, ticket_page, ticket_timeline
 from helpdesk.services.delivery import DeliveryRetryError, message_delivery_retry
 from helpdesk.services.replies import ReplyError, ticket_reply
@@ -53,19 +54,28 @@ def _ticket_for(request: HttpRequest, reference: str) -> Ticket:
     return ticket
 
 
+def _is_reference(q: str) -> bool:
+    return search_parse(q).kind == "reference"
+
+
 @agent_required
 def agent_home(request: HttpRequest) -> HttpResponse:
     params = request.GET
+    q = params.get("q", "").strip()
     filters = TicketFilters(
         queue=params.get("queue", ""),
-        status=params.get("status", "pending"),
+        # A search looks through every status unless the agent narrows it.
+        status=params.get("status", "" if q else "pending"),
         mine=params.get("mine") == "1",
         unassigned=params.get("unassigned") == "1",
         needs_triage=params.get("triage") == "1",
         oldest_first=params.get("order") == "oldest",
+        q=q,
     )
     queue_ids = queue_ids_for(request.user)
     page = ticket_page(request.user, filters, cursor=params.get("cursor"), queue_ids=queue_ids)
+    if _is_reference(filters.q) and len(page.tickets) == 1:
+        return redirect("helpdesk:agent-ticket", reference=page.tickets[0].reference)
     query = params.copy()
     query.pop("cursor", None)
     return render(
