@@ -3,6 +3,7 @@
 import pytest
 
 from helpdesk.services.intake import Inbound, intake_receive
+from tests.e2e.login import log_in
 from tests.factories import user_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.core]
@@ -26,10 +27,7 @@ def test_agent_searches_by_words_then_opens_a_reference(browser, live_daphne, qu
 
     context = browser.new_context(locale="es-MX")
     page = context.new_page()
-    page.goto(live_daphne.url + "/agent/")
-    page.fill("#id_username", "agente1")
-    page.fill("#id_password", "clave-segura-123")
-    page.click("button[type=submit]")
+    log_in(page, live_daphne.url + "/agent/", "agente1")
     page.wait_for_selector(f"tr[data-ticket='{other.reference}']")
 
     # Words without accents, in lower case, find the subject or the name; the other is gone.

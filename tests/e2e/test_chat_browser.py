@@ -10,6 +10,7 @@ import pytest
 from channels_chat.models import Conversation
 from helpdesk.models import Message
 from tests.chat.conftest import CHAT_ENV, assert_frames_valid, redis_flush
+from tests.e2e.login import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.core, pytest.mark.slow]
 PASSWORD = "clave-segura-123"
@@ -33,10 +34,7 @@ def snap(page, name):
 def agent_page(browser, server, username):
     context = browser.new_context(locale="es-MX")
     page = context.new_page()
-    page.goto(f"{server.url}/login/?next=/agent/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
+    log_in(page, f"{server.url}/login/?next=/agent/", username, PASSWORD)
     page.wait_for_url(re.compile(r".*/agent/$"))
     page.wait_for_selector('#chat-connection[data-state="online"]')
     return page

@@ -9,6 +9,7 @@ import pytest
 from helpdesk.services.intake import Inbound, intake_receive
 from knowledgebase.models import Deflection, Feedback
 from knowledgebase.seed import seed
+from tests.e2e.login import log_in
 from tests.factories import user_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.core]
@@ -81,10 +82,7 @@ def test_agent_inserts_article_steps_into_a_reply(browser, live_daphne, queues):
     ).ticket
     context = browser.new_context(locale="es-MX")
     page = context.new_page()
-    page.goto(live_daphne.url + f"/agent/tickets/{ticket.reference}/")
-    page.fill("#id_username", "agente2")
-    page.fill("#id_password", "clave-segura-123")
-    page.click("button[type=submit]")
+    log_in(page, live_daphne.url + f"/agent/tickets/{ticket.reference}/", "agente2")
     page.wait_for_selector("#kb-agent-suggestions")
     item = page.locator("#kb-agent-suggestions .kb-agent-item[data-slug=recarga-no-aparece]")
     item.locator("button[data-kb-insert]").first.click()

@@ -11,6 +11,7 @@ from helpdesk.models import Role
 from helpdesk.services.intake import Inbound, intake_receive
 from helpdesk.services.replies import ticket_reply
 from tests.conftest import require_service
+from tests.e2e.login import log_in
 from tests.e2e.pngcheck import ink_ratio
 from tests.factories import user_create
 from tests.sla.helpers import policy, watch
@@ -22,10 +23,7 @@ PASSWORD = "clave-segura-123"
 def login(browser, server, username):
     context = browser.new_context(locale="es-MX", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(server.url + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, server.url + "/login/", username, PASSWORD)
     page.wait_for_load_state()
     return context, page
 

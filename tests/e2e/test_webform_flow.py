@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.e2e.login import log_in
 from tests.factories import user_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.core]
@@ -29,10 +30,7 @@ def test_form_to_agent_reply_to_tracking_page(browser, live_daphne, queues):
 
     agent = browser.new_context(locale="es-MX")
     console = agent.new_page()
-    console.goto(live_daphne.url + "/agent/")
-    console.fill("#id_username", "agente1")
-    console.fill("#id_password", "clave-segura-123")
-    console.click("button[type=submit]")
+    log_in(console, live_daphne.url + "/agent/", "agente1")
     console.wait_for_selector(f"tr[data-ticket='{reference}']")
     console.click(f"tr[data-ticket='{reference}'] a")
     console.fill("#reply-text", "Hola Rosa, ya acreditamos tu recarga. Revisa tu saldo.")
