@@ -106,9 +106,13 @@ def run() -> dict:
             "supervisor_all_queues": _measure(sup_client, "/agent/"),
             "api_list": _measure(client, "/api/v1/tickets/"),
             # Search (every status): a word on every subject plus a rare one; a customer's
-            # name (a word 20,000 names share plus a rare one); an exact address.
+            # name (a word 20,000 names share plus a rare one); that shared word alone (more
+            # names than are listed: a subquery); words of the name and of the subject; an
+            # exact address.
             "search_words": _measure(client, "/agent/?q=asunto+987654"),
             "search_name": _measure(client, "/agent/?q=cliente+4321"),
+            "search_common_name_word": _measure(client, "/agent/?q=cliente"),
+            "search_name_and_subject": _measure(client, "/agent/?q=4321+cliente+asunto"),
             "search_email": _measure(client, "/agent/?q=c4321@bench.example"),
             "search_word_supervisor": _measure(sup_client, "/agent/?q=987654"),
             "target_p95_ms": 50,

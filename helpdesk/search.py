@@ -49,7 +49,8 @@ def fold(text: str) -> str:
 
 def search_parse(raw: str) -> Search:
     """Read the search box. A ticket reference, an email address or a phone line is looked up
-    exactly; anything else is words that must all appear (accents and case ignored)."""
+    exactly; anything else is words that must each appear in the subject or the contact's name
+    (accents and case ignored)."""
     text = " ".join((raw or "").split())[:MAX_CHARS]
     if not text:
         return EMPTY

@@ -31,7 +31,7 @@ def test_agent_searches_by_words_then_opens_a_reference(browser, live_daphne, qu
     page.wait_for_selector(f"tr[data-ticket='{other.reference}']")
 
     # Words without accents, in lower case, find the subject or the name; the other is gone.
-    for words in ("senal MIRAFLORES", "nahui"):
+    for words in ("senal MIRAFLORES", "nahui", "Lucia senal"):
         page.fill("#f-q", words)
         page.click("#ticket-search button[type=submit]")
         page.wait_for_selector(f"tr[data-ticket='{wanted.reference}']")

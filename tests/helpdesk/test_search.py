@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from helpdesk import search_filters
 from helpdesk.models import Status, Ticket
 from helpdesk.search import MAX_TERMS, Search, fold, search_parse
 from helpdesk.services.intake import Inbound, intake_receive
@@ -96,7 +97,20 @@ def test_words_ignore_accents_and_case_and_match_subject_or_name(agent_client, t
     assert found(agent_client, "SEÑAL") == {signal}  # the billing one is not this agent's queue
     assert found(agent_client, "nunez") == {signal}  # the contact's name
     assert found(agent_client, "senal lento") == set()  # every word must match
-    assert found(agent_client, "lento") == {tickets["data"].reference}
+    assert found(agent_client, "jose coyoacan") == {signal}  # a word of each: name and subject
+    assert found(agent_client, "nunez lento") == set()
+
+
+@pytest.mark.django_db
+def test_a_common_name_word_still_finds_the_full_name(agent_client, queues, monkeypatch):
+    """More customers share a word than are listed: it is looked up in full, not cut short."""
+    crowd = [open_ticket("Sin señal", f"c{n}@correo.mx", name=f"Cliente {n}") for n in range(4)]
+    wanted = open_ticket("Sin señal", "ana@correo.mx", name="Cliente Ana", subject="Antena")
+    monkeypatch.setattr(search_filters, "MAX_CONTACTS", 2)  # fewer than share "cliente"
+    assert found(agent_client, "cliente ana antena") == {wanted.reference}
+    assert found(agent_client, "antena cliente") == {wanted.reference}
+    assert found(agent_client, "cliente") == {t.reference for t in [*crowd, wanted]}
+    assert found(agent_client, "ana") == {wanted.reference}  # a listed one
 
 
 @pytest.mark.django_db
