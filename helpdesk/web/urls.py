@@ -17,6 +17,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="helpdesk/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("agent/", views_agent.agent_home, name="agent-home"),
+    path("agent/lote/", views_agent.agent_bulk, name="agent-bulk"),
     path("agent/tickets/<str:reference>/", views_agent.agent_ticket, name="agent-ticket"),
     path("agent/tickets/<str:reference>/reply/", views_agent.agent_reply, name="agent-reply"),
     path("agent/tickets/<str:reference>/update/", views_agent.agent_update, name="agent-update"),

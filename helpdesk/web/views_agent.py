@@ -12,14 +12,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
 from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
 from helpdesk.search import search_parse
 from helpdesk.selectors import TicketFilters, queues_visible, ticket_page, ticket_timeline
+from helpdesk.services.bulk import MAX_TICKETS, bulk_action_parse, tickets_bulk_apply
 from helpdesk.services.delivery import DeliveryRetryError, message_delivery_retry
+from helpdesk.services.queues import queues_ordered
 from helpdesk.services.replies import ReplyError, ticket_reply
 from helpdesk.services.tickets import (
     TicketChangeError,
@@ -86,6 +90,7 @@ def agent_home(request: HttpRequest) -> HttpResponse:
             "rows": ticket_rows(page.tickets, timezone.now()),
             "filters": filters,
             "queues": queues_visible(request.user, queue_ids),
+            "all_queues": queues_ordered(),
             "statuses": Status.choices,
             "query": query.urlencode(),
         },
@@ -181,6 +186,51 @@ def agent_update(request: HttpRequest, reference: str) -> HttpResponse:
     if not can_work_ticket(user, ticket):  # moved out of this agent's queues
         return redirect("helpdesk:agent-home")
     return redirect("helpdesk:agent-ticket", reference=ticket.reference)
+
+
+_BULK_ERRORS = {
+    "invalid_action": gettext_lazy("Elige qué hacer con los tickets marcados."),
+    "invalid_queue": gettext_lazy("Esa cola no existe."),
+    "no_tickets": gettext_lazy("Marca al menos un ticket de la lista."),
+}
+
+
+@agent_required
+@require_POST
+def agent_bulk(request: HttpRequest) -> HttpResponse:
+    """One change to the tickets ticked on the list; back to the same list afterwards."""
+    references = request.POST.getlist("ticket")
+    try:
+        result = tickets_bulk_apply(
+            request.user, references, bulk_action_parse(request.POST.get("action", ""))
+        )
+    except TicketChangeError as error:
+        if error.code == "too_many":
+            notice = _("A lo sumo %(max)s tickets a la vez.") % {"max": MAX_TICKETS}
+        else:
+            notice = str(_BULK_ERRORS.get(error.code, error))
+        messages.error(request, notice)
+    else:
+        done = ngettext(
+            "%(n)s ticket actualizado.", "%(n)s tickets actualizados.", result.changed
+        ) % {"n": result.changed}
+        if result.unchanged:
+            done += " " + ngettext(
+                "%(n)s ya estaba así.", "%(n)s ya estaban así.", result.unchanged
+            ) % {"n": result.unchanged}
+        if result.refused:
+            done += " " + ngettext(
+                "%(n)s no es de tus colas y no se tocó.",
+                "%(n)s no son de tus colas y no se tocaron.",
+                result.refused,
+            ) % {"n": result.refused}
+        messages.success(request, done)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("helpdesk:agent-home")
 
 
 @agent_required

@@ -122,6 +122,30 @@ def test_resend_post(world, role, expected):
     assert not TicketEvent.objects.filter(kind="delivery_retried").exists()
 
 
+@pytest.mark.parametrize(
+    ("role", "changes"),
+    [
+        ("agent_tech", True),
+        ("agent_sales", False),
+        ("supervisor", True),
+        ("admin", True),
+        (None, False),
+    ],
+)
+def test_bulk_post(world, role, changes):
+    """The list's bulk form: only tickets of the user's queues change; anonymous goes to log in."""
+    users, ticket = world
+    client = page_client(users.get(role))
+    response = client.post("/agent/lote/", {"ticket": [ticket.reference], "action": "take"})
+    assert response.status_code == 302
+    if role is None:
+        assert response["Location"].startswith("/login/")
+    ticket.refresh_from_db()
+    assert (ticket.assignee_id is not None) == changes
+    if changes:
+        assert ticket.assignee_id == users[role].pk
+
+
 API = [
     (None, "get", "/api/v1/tickets/", 401),
     (None, "get", "/api/v1/tickets/{ref}/", 401),

@@ -1,4 +1,4 @@
-"""Browser: an agent finds tickets from the search box, by words and by reference."""
+"""Browser: the agent list: its search box (words, a reference) and its bulk changes."""
 
 import pytest
 
@@ -47,4 +47,28 @@ def test_agent_searches_by_words_then_opens_a_reference(browser, live_daphne, qu
     page.click("#ticket-search button[type=submit]")
     page.wait_for_url(f"**/agent/tickets/{wanted.reference}/**")
     assert "Sin señal en Miraflores" in page.inner_text("h1")
+    context.close()
+
+
+def test_agent_ticks_every_row_and_closes_them_at_once(browser, live_daphne, queues):
+    from helpdesk.models import Status, Ticket, TicketEvent
+
+    user_create("agente1", queues=[queues["technical"]], password="clave-segura-123")
+    for n, text in enumerate(["No tengo señal", "No me llegan los SMS", "No puedo llamar"]):
+        intake_receive(Inbound(channel="web", email=f"c{n}@correo.co", name="Cliente", text=text))
+    assert Ticket.objects.filter(queue__slug="technical").count() == 3
+
+    context = browser.new_context(locale="es-MX")
+    page = context.new_page()
+    log_in(page, live_daphne.url + "/agent/", "agente1")
+    page.wait_for_selector("#ticket-list tbody tr[data-ticket]")
+    page.check("#bulk-all")  # shown by the script, ticks every row
+    assert page.locator('#ticket-list input[name="ticket"]:checked').count() == 3
+    page.select_option("#bulk-action", "status:closed")
+    page.click("[data-testid=bulk-apply]")
+    page.wait_for_selector("text=3 tickets actualizados.")
+    # Back on the pending list, which closed tickets have left.
+    assert page.locator("#ticket-list tbody tr[data-ticket]").count() == 0
+    assert Ticket.objects.filter(status=Status.CLOSED).count() == 3
+    assert TicketEvent.objects.filter(kind="status_changed", new_value="closed").count() == 3
     context.close()
