@@ -37,8 +37,9 @@ def search_filter(queryset: QuerySet[Ticket], search: Search) -> QuerySet[Ticket
     if search.kind == "phone":
         return queryset.filter(contact__in=Contact.objects.filter(phone=search.value).values("pk"))
     if search.kind == "text":
-        folded = queryset.alias(subject_folded=Fold("subject"), name_folded=Fold("contact__name"))
-        return folded.filter(_words(search.terms))
+        return queryset.alias(
+            subject_folded=Fold("subject"), name_folded=Fold("contact__name")
+        ).filter(_words(search.terms))
     return queryset
 
 
