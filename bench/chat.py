@@ -5,6 +5,7 @@ For the chat path and, in the same run, a bare Channels relay (no storage, no va
   from the sender's send to the other side's receipt of the `message` frame;
 - saturation phase: every pair keeps one message in flight; messages/s delivered;
 - a light phase before both (50 pairs, 20 messages/s): latency of an unsaturated system.
+Every phase counts `duplicates`: a line handed to the other side's socket more than once.
 
 Environment: CHAT_BENCH_PAIRS (500), CHAT_BENCH_RATE (200), CHAT_BENCH_SECONDS (10),
 CHAT_BENCH_SATURATION_SECONDS (5), CHAT_BENCH_DRAIN_SECONDS (15), CHAT_BENCH_DB (the scratch
@@ -124,6 +125,8 @@ class Run:
         self.unacked: dict[str, float] = {}
         self.delivered_at: list[float] = []
         self.count = 0
+        self.done: dict[str, Side] = {}  # client id -> the side it was delivered to
+        self.duplicates = 0  # a line delivered to the other side more than once
         self.on_delivery: dict[str, asyncio.Future] = {}
 
     def sending(self, client_id: str, sender: Side) -> None:
@@ -140,8 +143,13 @@ class Run:
 
     def delivered(self, receiver: Side, client_id: str) -> None:
         entry = self.sent.get(client_id)
-        if entry is None or entry[1] is receiver:  # the sender's own echo
+        if entry is None:
+            if self.done.get(client_id) is receiver:  # counted once already: a duplicate
+                self.duplicates += 1
             return
+        if entry[1] is receiver:  # the sender's own echo
+            return
+        self.done[client_id] = receiver
         now = time.perf_counter()
         if self.stamps is not None:
             self.stamps[client_id]["arrived"] = now
@@ -271,6 +279,7 @@ async def paced(
         "delivered": run.count,
         "lost_or_later_than_drain": len(run.sent),
         "lost_ids": sorted(run.sent)[:10],
+        "duplicates": run.duplicates,
         "offered_per_s": round(sent / seconds, 1),
         "delivered_in_time_per_s": round(in_window / seconds, 1),
         # How late the client itself sent (its own event loop lagging), p99.
@@ -309,6 +318,8 @@ async def saturate(pairs: list[tuple[Side, Side, int]], run: Run, seconds: float
     return {
         "delivered": run.count,
         "messages_per_s": round(run.count / elapsed, 1),
+        "undelivered": len(run.sent),  # a pair stops after 10 s without its delivery
+        "duplicates": run.duplicates,
         "p50_ms": percentile(run.latencies, 0.5),
         "p99_ms": percentile(run.latencies, 0.99),
     }
@@ -432,6 +443,9 @@ def run() -> dict[str, Any]:
     chat_sat = figures["chat_saturation"]["messages_per_s"]
     relay_sat = figures["relay_saturation"]["messages_per_s"]
     paced_chat = figures["chat_paced"]
+    chat_phases = [figures[phase] for phase in ("chat_light", "chat_paced", "chat_saturation")]
+    lost = sum(p.get("lost_or_later_than_drain", p.get("undelivered", 0)) for p in chat_phases)
+    duplicates = sum(p["duplicates"] for p in chat_phases)
     return {
         "pairs": PAIRS,
         "sla_policies": SLA,
@@ -441,12 +455,15 @@ def run() -> dict[str, Any]:
         **figures,
         "messages_stored": stored,
         "throughput_ratio_vs_relay": round(chat_sat / relay_sat, 3) if relay_sat else None,
+        "chat_lost": lost,
+        "chat_duplicates": duplicates,
         "targets_met": {
             "p50_lt_10ms": (paced_chat["p50_ms"] or 1e9) < 10,
             "p99_lt_100ms": (paced_chat["p99_ms"] or 1e9) < 100,
             "rate_sustained": paced_chat["delivered_in_time_per_s"]
             >= 0.95 * paced_chat["offered_per_s"],
             "throughput_ge_40pct_relay": bool(relay_sat) and chat_sat / relay_sat >= 0.4,
+            "no_lost_or_duplicate": lost == 0 and duplicates == 0,
         },
         "note": "latency from send to receipt by the other side; one client process",
     }
