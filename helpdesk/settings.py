@@ -144,8 +144,13 @@ else:
 if test_db := os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_db}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory: test servers (daphne, workers) run in other processes.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-helpdesk.sqlite3")}
+    # A file, not memory: test servers (daphne, workers) run in other processes. It sits
+    # beside the database and is named after it, so two runs with their own DATABASE_URL
+    # never share (and delete) one test database.
+    _db_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_db_file.with_name(f"{_db_file.stem}-test{_db_file.suffix}"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, locks --------------------------------------------------------

@@ -64,3 +64,19 @@ def test_debug_is_off_unless_asked(tmp_path):
     script = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
     assert "DEBUG False" in manage("shell", "-c", script, env=env).stdout
     assert "DEBUG True" in manage("shell", "-c", script, env={**env, "DEBUG": "1"}).stdout
+
+
+def test_sqlite_test_database_is_named_after_the_database(tmp_path):
+    """Two runs with their own SQLite DATABASE_URL get their own test database file."""
+    script = "from django.db import connection; print(connection.settings_dict['TEST']['NAME'])"
+    names = []
+    for stem in ("one", "two"):
+        env = {
+            "HELPDESK_DATA_DIR": str(tmp_path),
+            "HELPDESK_IGNORE_ENV_FILE": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / stem}.sqlite3",
+        }
+        result = manage("shell", "-c", script, env=env)
+        assert result.returncode == 0, result.stderr
+        names.append(result.stdout.strip().splitlines()[-1])
+    assert names == [str(tmp_path / "one-test.sqlite3"), str(tmp_path / "two-test.sqlite3")]
