@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from helpdesk import search_filters
 from helpdesk.models import Status, Ticket
-from helpdesk.search import MAX_TERMS, Search, fold, search_parse
+from helpdesk.search import MAX_TERMS, Search, fold, search_parse, words_match, words_query
 from helpdesk.services.intake import Inbound, intake_receive
 
 pytestmark = [pytest.mark.core]
@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.core]
         ("t-7k3q9d", Search("reference", "T-7K3Q9D")),
         ("  T-7K3Q9D ", Search("reference", "T-7K3Q9D")),
         ("Ana.Perez@Correo.MX", Search("email", "ana.perez@correo.mx")),
-        ("55 1234 5678", Search("phone", "+525512345678")),
-        ("+52 (55) 1234-5678", Search("phone", "+525512345678")),
+        ("55 1234 5678", Search("phone", "+525512345678", ("55", "1234", "5678"))),
+        ("+52 (55) 1234-5678", Search("phone", "+525512345678", ("52", "55", "1234-5678"))),
         ("Sin SEÑAL en la colonia", Search("text", terms=("SIN", "SENAL", "EN", "LA", "COLONIA"))),
         ("recarga 4412", Search("text", terms=("RECARGA", "4412"))),
         ("a", Search("empty")),
@@ -46,6 +46,33 @@ def test_a_broken_address_is_words_not_an_email():
 
 def test_fold_matches_what_postgres_unaccent_does_for_spanish():
     assert fold("Conexión Ñandú pingüino") == "CONEXION NANDU PINGUINO"
+
+
+@pytest.mark.parametrize(
+    "term, query",
+    [("RECARGA", "recarga:*"), ("5.000", "5 <-> 000:*"), ("TRX-8821", "trx <-> 8821:*")],
+)
+def test_words_query(term, query):
+    assert words_query(term) == query
+
+
+@pytest.mark.parametrize(
+    "text, term, expected",
+    [
+        ("No me llegó la RECARGA de $5.000", "recarga", True),
+        ("No me llegó la RECARGA de $5.000", "5.000", True),
+        ("No me llegó la RECARGA de $5.000", "5000", False),  # other words
+        ("recargas dobles", "recarg", True),  # a word's start
+        ("sin recargas", "argas", False),  # not the middle of a word
+        ("folio TRX-88213", "trx-8821", True),
+        ("folio TRX-88213", "88213", True),
+        ("5 1 000", "5.000", False),  # the parts in a row
+        ("Señal débil", "SENAL", True),
+        ("", "senal", False),
+    ],
+)
+def test_words_match(text, term, expected):
+    assert words_match(text, words_query(fold(term))) is expected
 
 
 # -- on the database ------------------------------------------------------------------------------
@@ -111,6 +138,51 @@ def test_a_common_name_word_still_finds_the_full_name(agent_client, queues, monk
     assert found(agent_client, "antena cliente") == {wanted.reference}
     assert found(agent_client, "cliente") == {t.reference for t in [*crowd, wanted]}
     assert found(agent_client, "ana") == {wanted.reference}  # a listed one
+
+
+@pytest.mark.django_db
+def test_words_of_any_message_of_the_ticket(agent_client, tickets):
+    """A word may be in a message, the first or a later one: "recarga 5.000" finds the
+    ticket whose follow-up says "$5.000"; words of the subject, the name and the messages mix."""
+    signal = tickets["signal"]
+    intake_receive(
+        Inbound(
+            channel="web",
+            email="jose@correo.mx",
+            name="José Núñez",
+            text="Hice una recarga de $5.000 con folio TRX-88213 y sigo sin servicio",
+            ticket_id=signal.pk,
+        )
+    )
+    assert found(agent_client, "ayer") == {signal.reference}  # the first message
+    assert found(agent_client, "recarga 5.000") == {signal.reference}  # the follow-up
+    assert found(agent_client, "88213") == {signal.reference}
+    assert found(agent_client, "5000123") == set()
+    intake_receive(
+        Inbound(channel="web", email="jose@correo.mx", text="Folio 5000123", ticket_id=signal.pk)
+    )
+    assert found(agent_client, "5000123") == {signal.reference}  # a number, not only a line
+    assert found(agent_client, "recarg nunez coyoacan") == {signal.reference}
+    assert found(agent_client, "cargan") == {tickets["data"].reference}
+    assert found(agent_client, "recarga lento") == set()
+
+
+@pytest.mark.django_db
+def test_a_word_many_messages_hold_is_checked_per_ticket(supervisor, queues, monkeypatch):
+    """More messages hold a word than are listed: every ticket with it is still found."""
+    client = Client()
+    client.force_login(supervisor)
+    crowd = [open_ticket(f"Mi recarga 10{n} no llegó", f"r{n}@correo.mx") for n in range(4)]
+    other = open_ticket("No tengo señal", "s@correo.mx")
+    listed = {"recarga": found(client, "recarga"), "recarga 103": found(client, "recarga 103")}
+    assert listed == {"recarga": {t.reference for t in crowd}, "recarga 103": {crowd[3].reference}}
+    monkeypatch.setattr(search_filters, "MAX_MESSAGES", 2)  # fewer than hold "recarga"
+    assert {q: found(client, q) for q in listed} == listed
+    assert found(client, "recarga senal") == set()
+    assert found(client, "senal") == {other.reference}
+    monkeypatch.setattr(search_filters, "COMMON_ESTIMATE", -1)  # as if every word were common
+    assert {q: found(client, q) for q in listed} == listed
+    assert found(client, "senal") == {other.reference}
 
 
 @pytest.mark.django_db
