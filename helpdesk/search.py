@@ -67,8 +67,9 @@ def search_parse(raw: str) -> Search:
         else:
             return Search("email", text.lower())
     if _PHONE_CHARS.match(text) and sum(c.isdigit() for c in text) >= MIN_PHONE_DIGITS:
-        # A line, or a folio or transaction number written in a subject or a message.
-        return Search("phone", phone_normalize(text), terms=_terms(text))
+        # A line, or a folio or transaction number written in a subject or a message: one
+        # term, its digit groups in a row.
+        return Search("phone", phone_normalize(text), terms=(fold(text),))
     terms = _terms(text)
     return Search("text", terms=terms) if terms else EMPTY
 

@@ -53,8 +53,10 @@ def search_filter(queryset: QuerySet[Ticket], search: Search) -> QuerySet[Ticket
         return queryset.filter(contact__in=contacts.filter(address=search.value).values("pk"))
     folded = queryset.alias(subject_folded=Fold("subject"), name_folded=Fold("contact__name"))
     if search.kind == "phone":
-        line = Q(contact__in=Contact.objects.filter(phone=search.value).values("pk"))
-        return folded.filter(line | _words(search.terms))
+        # The line's contacts listed, as for names: under the OR a subquery would walk tickets.
+        on_line = Contact.objects.filter(phone=search.value).order_by()
+        ids = list(on_line.values_list("pk", flat=True)[:MAX_CONTACTS])
+        return folded.filter(Q(contact_id__in=ids) | _words(search.terms))
     if search.kind == "text":
         return folded.filter(_words(search.terms))
     return queryset

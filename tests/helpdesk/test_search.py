@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.core]
         ("t-7k3q9d", Search("reference", "T-7K3Q9D")),
         ("  T-7K3Q9D ", Search("reference", "T-7K3Q9D")),
         ("Ana.Perez@Correo.MX", Search("email", "ana.perez@correo.mx")),
-        ("55 1234 5678", Search("phone", "+525512345678", ("55", "1234", "5678"))),
-        ("+52 (55) 1234-5678", Search("phone", "+525512345678", ("52", "55", "1234-5678"))),
+        ("55 1234 5678", Search("phone", "+525512345678", ("55 1234 5678",))),
+        ("+52 (55) 1234-5678", Search("phone", "+525512345678", ("+52 (55) 1234-5678",))),
         ("Sin SEÑAL en la colonia", Search("text", terms=("SIN", "SENAL", "EN", "LA", "COLONIA"))),
         ("recarga 4412", Search("text", terms=("RECARGA", "4412"))),
         ("a", Search("empty")),
@@ -162,6 +162,7 @@ def test_words_of_any_message_of_the_ticket(agent_client, tickets):
         Inbound(channel="web", email="jose@correo.mx", text="Folio 5000123", ticket_id=signal.pk)
     )
     assert found(agent_client, "5000123") == {signal.reference}  # a number, not only a line
+    assert found(agent_client, "500 0123") == set()  # its digit groups in a row
     assert found(agent_client, "recarg nunez coyoacan") == {signal.reference}
     assert found(agent_client, "cargan") == {tickets["data"].reference}
     assert found(agent_client, "recarga lento") == set()
