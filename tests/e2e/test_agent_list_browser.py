@@ -30,12 +30,19 @@ def test_agent_searches_by_words_then_opens_a_reference(browser, live_daphne, qu
     log_in(page, live_daphne.url + "/agent/", "agente1")
     page.wait_for_selector(f"tr[data-ticket='{other.reference}']")
 
-    # Words without accents, in lower case, find the subject or the name; the other is gone.
-    for words in ("senal MIRAFLORES", "nahui", "Lucia senal"):
+    # Words without accents, in lower case, find the subject, the name or a message; the
+    # other ticket is gone.
+    for words, hit, miss in [
+        ("senal MIRAFLORES", wanted, other),
+        ("nahui", wanted, other),
+        ("Lucia senal", wanted, other),
+        ("anoche", wanted, other),  # only in the message
+        ("llegan", other, wanted),
+    ]:
         page.fill("#f-q", words)
         page.click("#ticket-search button[type=submit]")
-        page.wait_for_selector(f"tr[data-ticket='{wanted.reference}']")
-        assert page.locator(f"tr[data-ticket='{other.reference}']").count() == 0
+        page.wait_for_selector(f"tr[data-ticket='{hit.reference}']")
+        assert page.locator(f"tr[data-ticket='{miss.reference}']").count() == 0
         assert page.input_value("#f-q") == words
 
     page.fill("#f-q", "portabilidad")
