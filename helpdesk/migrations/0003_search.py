@@ -3,6 +3,8 @@
 
 from django.db import migrations, models
 
+from helpdesk.migrations._postgres import postgres_only
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -26,16 +28,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return  # SQLite: helpdesk_fold is registered per connection, no index
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("helpdesk", "0002_initial"),
@@ -46,5 +38,5 @@ class Migration(migrations.Migration):
             model_name="contact",
             index=models.Index(fields=["phone"], name="contact_phone"),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(postgres_only(FORWARD), postgres_only(BACKWARD)),
     ]

@@ -4,6 +4,8 @@
 
 from django.db import migrations
 
+from helpdesk.migrations._postgres import postgres_only
+
 FORWARD = [
     """
     CREATE OR REPLACE FUNCTION helpdesk_words(text) RETURNS tsvector
@@ -26,21 +28,11 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return  # SQLite: helpdesk_words_match is registered per connection, no index
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("helpdesk", "0003_search"),
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(postgres_only(FORWARD), postgres_only(BACKWARD)),
     ]
