@@ -18,7 +18,9 @@ rate is listed beside it (`..._passes`).
 
 `load_average_1m` is the machine's one-minute load average at the start and at the end of the
 ingestion passes (the end includes the bench's own processes, about 2 on two cores): the
-machine is shared, and the rates move with whatever else runs on it.
+machine is shared, and the rates move with whatever else runs on it. `..._cpu_waiting_passes`
+is, per pass, the share of its wall time during which some task on the machine waited for a
+CPU (Linux PSI, /proc/pressure/cpu "some"): the two-worker passes' slow mode is that wait.
 
 Environment: MAIL_BENCH_DB (scratch database name, default bench_mail), MAIL_BENCH_PASSES.
 """
@@ -129,6 +131,15 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _cpu_waiting_us() -> int | None:
+    """Microseconds any task has waited for a CPU since boot (PSI), None without PSI."""
+    try:
+        with open("/proc/pressure/cpu") as pressure:
+            return int(pressure.readline().split()[4].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class Pass:
     elapsed: float
@@ -136,6 +147,7 @@ class Pass:
     counts: dict
     imap_rate: float
     cpu: float  # seconds, this process and its workers
+    cpu_waiting: float | None  # share of the wall time some task waited for a CPU (PSI)
 
 
 def _ingest(dovecot, messages: list[bytes], workers: int = 1) -> Pass:
@@ -157,11 +169,16 @@ def _ingest(dovecot, messages: list[bytes], workers: int = 1) -> Pass:
     os.sync()  # the appended maildir files reach the disk before the clock starts
     with _counting() as queries:
         cpu = _cpu_seconds()
+        waited = _cpu_waiting_us()
         started = time.perf_counter()
         report = fetch_once(target, workers=workers)
         elapsed = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu
-    return Pass(elapsed, queries[0], dict(report.counts), imap_rate, cpu)
+        waited_after = _cpu_waiting_us()
+    waiting = None
+    if waited is not None and waited_after is not None:
+        waiting = (waited_after - waited) / 1e6 / elapsed
+    return Pass(elapsed, queries[0], dict(report.counts), imap_rate, cpu, waiting)
 
 
 def _passes(dovecot, build, workers: int, size: int, figures: dict, name: str) -> Pass:
@@ -174,6 +191,9 @@ def _passes(dovecot, build, workers: int, size: int, figures: dict, name: str) -
     figures[f"{name}_messages_per_s{suffix}"] = round(size / best.elapsed, 1)
     figures[f"{name}_messages_per_s{suffix}_passes"] = [round(size / r.elapsed, 1) for r in runs]
     figures[f"{name}_cpu_ms_per_message{suffix}"] = round(best.cpu * 1000 / size, 3)
+    figures[f"{name}_cpu_waiting{suffix}_passes"] = [
+        None if r.cpu_waiting is None else round(r.cpu_waiting, 2) for r in runs
+    ]
     return best
 
 
