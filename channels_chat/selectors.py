@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,25 +154,6 @@ def agent_turns_read(
             )
         )
     return turns
-
-
-def client_ids_stored(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    """The seqs of messages already stored under (ticket id, client id) keys (one query):
-    the dedupe lookup of intake, for a chat batch's customer lines."""
-    pairs = set(keys)
-    if not pairs:
-        return {}
-    tickets = sorted({pair[0] for pair in pairs})
-    clients = sorted({pair[1] for pair in pairs})
-    table = connection.ops.quote_name(Message._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ticket_id, client_id, seq FROM {table}"  # noqa: S608
-            f" WHERE ticket_id IN ({', '.join(['%s'] * len(tickets))})"
-            f" AND client_id IN ({', '.join(['%s'] * len(clients))})",
-            [*tickets, *clients],
-        )
-        return {(row[0], row[1]): row[2] for row in cursor.fetchall() if (row[0], row[1]) in pairs}
 
 
 def conversations_for_agent(user: Any, *, own_only: bool = False) -> list[Conversation]:

@@ -4,7 +4,9 @@ Opening a ticket writes a row in five tables (ticket, messages, audit events, SL
 events). Through the ORM that is five `bulk_create` calls, each compiled, adapted value by value
 and sent on its own round trip: most of a web-form ticket's CPU. `instances_insert` writes the
 same rows with one statement that draws every primary key from the tables' sequences and one
-that inserts all the rows, each table's rows travelling as a single JSON document.
+that inserts all the rows, each table's rows travelling as a single JSON document. Rows no
+other row of the write points at (a chat line's message) take their ids from the INSERT
+itself: one statement in all.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def instances_insert(*groups: Sequence[models.Model]) -> None:
     Afterwards every instance has its primary key and every foreign key that pointed at an
     instance of an earlier group holds that instance's id, exactly as `bulk_create` group by
     group would leave them (which is what runs on databases other than PostgreSQL). On
-    PostgreSQL: one statement reserves the ids from the tables' own sequences, one inserts all
+    PostgreSQL: one statement reserves the ids from the tables' own sequences (not for the
+    last group, when no other row points at it: its INSERT returns them), one inserts all
     rows (one data-modifying CTE per table); the caller's transaction makes it all or nothing.
     """
     rows_write(insert=groups)
@@ -71,15 +74,22 @@ def rows_write(
                         setattr(instance, name, now)
             type(rows[0]).objects.bulk_update(rows, fields)  # type: ignore[attr-defined]
         return
-    if groups:
-        _ids_reserve(groups)
+    # The last group's ids come back from its own INSERT (RETURNING) when nothing else in
+    # the statement points at its rows: no statement drawing them first (a chat line's
+    # message, whose SLA clock rows point at the ticket).
+    returning = (
+        groups[-1] if groups and _numbered_by_insert(groups[-1], groups, updates, log) else []
+    )
+    reserved = groups[:-1] if returning else groups
+    if reserved:
+        _ids_reserve(reserved)
     now = dt.datetime.now(tz=dt.UTC)
     statements, params = [], []
     for rows, fields in updates:
         sql, param = _update(rows, fields, now)
         statements.append(sql)
         params.append(param)
-    for group in groups:
+    for group in reserved:
         table = connection.ops.quote_name(type(group[0])._meta.db_table)
         statements.append(
             f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s)"  # noqa: S608
@@ -88,16 +98,63 @@ def rows_write(
     if log:
         statements.append(_log_insert(type(log[0])))
         params.append(json.dumps([_row(instance, now) for instance in log], default=_json))
+    if returning:
+        model = type(returning[0])
+        statements.append(f"{_log_insert(model)} RETURNING {_pk_column(model)}")
+        params.append(json.dumps([_row(instance, now) for instance in returning], default=_json))
     *ctes, last = statements
     sql = last
     if ctes:
         sql = "WITH " + ", ".join(f"w{n} AS ({s})" for n, s in enumerate(ctes)) + " " + last
+    ids: list[Any] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        if returning:
+            # INSERT ... SELECT returns its rows in the order of the document (as the ORM's
+            # bulk_create relies on too).
+            ids = [row[0] for row in cursor.fetchall()]
+    for instance, pk in zip(returning, ids, strict=True):
+        instance.pk = pk
     for group in [*groups, log]:
         for instance in group:
             instance._state.adding = False
             instance._state.db = connection.alias
+
+
+def _numbered_by_insert(
+    group: Sequence[models.Model],
+    groups: Sequence[Sequence[models.Model]],
+    updates: Sequence[tuple[Sequence[models.Model], Sequence[str]]],
+    log: Sequence[models.Model],
+) -> bool:
+    """Whether `group`'s rows can take their ids from the table at the INSERT: all new, with
+    an auto-increment key, and no other row of the statement refers to one of them."""
+    model = type(group[0])
+    if not isinstance(model._meta.pk, models.fields.AutoFieldMixin):
+        return False
+    if any(instance.pk is not None for instance in group):
+        return False
+    wanted = {id(instance) for instance in group}
+    others = [
+        *(instance for other in groups if other is not group for instance in other),
+        *(instance for rows, _fields in updates for instance in rows),
+        *log,
+    ]
+    for instance in others:
+        for _column, field, _stamped, relation in _columns(type(instance)):
+            if (
+                relation is not None
+                and getattr(instance, field.attname) is None
+                and relation.is_cached(instance)
+                and id(relation.get_cached_value(instance)) in wanted
+            ):
+                return False
+    return True
+
+
+@cache
+def _pk_column(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(str(model._meta.pk.column))
 
 
 def _update(

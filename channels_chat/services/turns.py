@@ -3,7 +3,7 @@
 `channels_chat.writer` collects the turns that arrive while the previous batch is being
 written and hands them here in one thread hop. Customer lines go through intake together
 (`intake_receive_many`), agent lines through the reply service together
-(`ticket_reply_many`): one transaction each instead of one per line, one dedupe query each.
+(`ticket_reply_many`): one transaction each instead of one per line.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from channels_chat import stamps
 from channels_chat.protocol import AGENT_ID_PREFIX, CUSTOMER_ID_PREFIX, client_id_store
-from channels_chat.selectors import AgentTurn, agent_turns_read, client_ids_stored
+from channels_chat.selectors import AgentTurn, agent_turns_read
 from channels_chat.services.conversations import (
     CustomerSide,
     Stored,
@@ -58,7 +58,8 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
 
     Guarantees, per turn as for one turn: stored (with its seq) when this returns, so the
     caller acks after; idempotent on the client id (also between two turns of the batch; the
-    lookup of stored ids is read here, for both sides, with the agent checks);
+    agent lines' stored ids are read here with their checks, the customer lines' are left
+    to the unique constraint);
     events after commit. Customer lines commit together, then agent lines (two transactions;
     tickets locked in ascending id order in each, so two processes' batches never deadlock).
     When a batch fails as a whole (a bad line, a lost race, a lock timeout) nothing of it was
@@ -68,9 +69,10 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     customers: list[tuple[int, Inbound]] = []
     agents: list[tuple[int, Reply]] = []
     agent_lines = [turn for turn in turns if isinstance(turn, AgentLine)]
-    lines = [turn for turn in turns if isinstance(turn, CustomerLine) and not turn.ended]
-    # The dedupe lookups of intake and of the reply service, read here with the agent checks
-    # (the services are told, `deduped`): one statement per side instead of up to three.
+    # The reply service's dedupe lookup is read here with the agent checks (one statement).
+    # Customer lines are not looked up at all: a line stored before (a client's retry after
+    # a lost ack) fails the batch on the unique (ticket, client id) constraint, and the
+    # batch is stored again line by line, where intake finds it (`_store_together`).
     deduped = True
     try:
         read: list[Any] = agent_turns_read(
@@ -80,13 +82,6 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     except Exception:
         log.warning("chat batch: agent turn checks failed; one by one", exc_info=True)
         read, deduped = ["read"] * len(agent_lines), False
-    try:
-        stored = client_ids_stored(
-            (t.customer.ticket_id, client_id_store(CUSTOMER_ID_PREFIX, t.client_id)) for t in lines
-        )
-    except Exception:
-        log.warning("chat batch: customer dedupe read failed", exc_info=True)
-        stored, deduped = {}, False
     checks = iter(read)
     for index, turn in enumerate(turns):
         try:
@@ -95,9 +90,6 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
                     outcomes[index] = _one(turn)
                     continue
                 stored_id = client_id_store(CUSTOMER_ID_PREFIX, turn.client_id)
-                if (seq := stored.get((turn.customer.ticket_id, stored_id))) is not None:
-                    outcomes[index] = Stored(seq, True)
-                    continue
                 customers.append((index, customer_inbound(turn.customer, stored_id, turn.text)))
             else:
                 check = next(checks)

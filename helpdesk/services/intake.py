@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from helpdesk.models import Contact, Message, Status, Ticket
 from helpdesk.redaction import Redaction, redact
-from helpdesk.rows import instances_insert
+from helpdesk.rows import rows_write
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
@@ -247,13 +247,16 @@ def _continue_many(
 ) -> list[IntakeResult]:
     """Messages to existing tickets, in the caller's transaction, results in order.
 
-    Their tickets are locked (in id order) and their sequence numbers reserved together
-    (`tickets_lock_next`), the messages inserted together, the SLA clocks updated together:
-    a fixed number of statements for a whole batch (a process's chat turns, a mail batch's
-    replies). Several messages to one ticket get consecutive numbers in batch order.
+    Their tickets are locked (in id order) with their SLA clocks and their sequence numbers
+    reserved together (`tickets_lock_next`), then the messages and the clocks' changes are
+    written together (`rows_write`): a fixed number of statements for a whole batch (a
+    process's chat turns, a mail batch's replies), two for one chat line. Several messages to
+    one ticket get consecutive numbers in batch order.
     """
     counts = Counter(int(inbound.ticket_id or 0) for inbound, _redaction in followups)
-    tickets = tickets_lock_next(counts, now=now, stamp={"last_customer_message_at": now})
+    tickets = tickets_lock_next(
+        counts, now=now, stamp={"last_customer_message_at": now}, clocks=True
+    )
     seqs = {pk: ticket.last_seq - counts[pk] + 1 for pk, ticket in tickets.items()}
     if any(not inbound.name for inbound, _redaction in followups):
         contacts = Contact.objects.in_bulk({t.contact_id for t in tickets.values()})
@@ -289,10 +292,12 @@ def _continue_many(
                     data={"by": "customer_message"},
                 )
             )
-    instances_insert(messages, events)
+    # The messages, their events and the SLA clocks' changes in one statement.
+    clocks = sla.sla_customers_messaged_rows(list(tickets.values()), now=now)
+    rows_write(insert=[messages, events], update=clocks.update, log=clocks.events)
+    clocks.written()
     for message, (inbound, _redaction) in zip(messages, followups, strict=True):
         attachments_store(message, inbound.files)
-    sla.sla_customers_messaged(list(tickets.values()), now=now)
     for message in messages:
         message_added_emit(message)
     for ticket in tickets.values():

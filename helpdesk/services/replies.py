@@ -15,16 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.models import AuthorKind, Channel, Message, Status, Ticket, TicketEvent
-from helpdesk.rows import instances_insert
+from helpdesk.rows import rows_write
 from helpdesk.services.delivery import delivery_prefill, message_deliver, messages_deliver
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
     ticket_event_new,
-    ticket_event_record,
 )
 from helpdesk.services.timeline import (
     IncomingFile,
+    attachments_store,
     message_append,
     ticket_lock,
     ticket_lock_next,
@@ -200,6 +200,7 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
         now=now,
         stamp={"last_agent_message_at": now},
         stamp_if_empty={"first_response_at": now},
+        clocks=True,
     )
     seqs = {pk: ticket.last_seq - counts[pk] + 1 for pk, ticket in tickets.items()}
     updates: dict[int, list[str]] = {}
@@ -235,11 +236,13 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
         if ticket.channel != Channel.CHAT:
             # A live chat turn is its own record (author, time, seq): no event per line.
             events.append(ticket_event_new(ticket, "replied", actor=author, data={"seq": seq}))
-    instances_insert(messages, events)
+    # The messages, their events and the SLA clocks' changes in one statement.
+    clocks = sla.sla_agents_replied_rows([(m.ticket, m) for m in messages], now=now)
+    rows_write(insert=[messages, events], update=clocks.update, log=clocks.events)
+    clocks.written()
     for pk, fields in updates.items():
         if fields:
             tickets[pk].save(update_fields=[*dict.fromkeys(fields), "updated_at"])
-    sla.sla_agents_replied([(message.ticket, message) for message in messages], now=now)
     for index, message in enumerate(messages):
         if index in status_changes:
             sla.sla_status_changed(message.ticket, *status_changes[index], now=now)
@@ -251,7 +254,11 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
 
 
 def _reply_write(reply: Reply) -> Message:
-    """One reply, inside the caller's transaction (`ticket_reply_many`)."""
+    """One reply, inside the caller's transaction (`ticket_reply_many`).
+
+    A public reply without files or status change (a chat line) is two statements: the lock
+    (with its seq, times and SLA clock) and one writing the message with the clock's changes.
+    """
     author, internal = reply.author, reply.internal
     now = timezone.now()
     # Lock, next seq and the answer's times in one statement (a note stamps nothing).
@@ -261,14 +268,15 @@ def _reply_write(reply: Reply) -> Message:
         now=now,
         stamp=answered,
         stamp_if_empty={"first_response_at": now} if answered else None,
+        clock=not internal,
     )
-    message = message_append(
-        ticket,
-        reserved=True,
-        files=reply.files,
+    message = Message(
+        ticket=ticket,
+        seq=ticket.last_seq,
         **_agent_message_fields(ticket, reply, internal=internal),
     )
     update: list[str] = []  # the lock already wrote seq, times and updated_at
+    events: list[TicketEvent] = []
     status = reply.status
     if not internal:
         new_status = status or (Status.WAITING if ticket.is_open else ticket.status)
@@ -276,31 +284,37 @@ def _reply_write(reply: Reply) -> Message:
         new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
     if ticket.assignee_id is None and not internal:
         update.append("assignee")
-        _assigned_to_author(ticket, author).save(force_insert=True)
+        events.append(_assigned_to_author(ticket, author))
     old_status = ticket.status
     if new_status != old_status:
         ticket.status = new_status
         update.append("status")
-        ticket_event_record(
-            ticket,
-            "status_changed",
-            actor=author,
-            field="status",
-            old=old_status,
-            new=new_status,
+        events.append(
+            ticket_event_new(
+                ticket,
+                "status_changed",
+                actor=author,
+                field="status",
+                old=old_status,
+                new=new_status,
+            )
         )
     if internal or ticket.channel != Channel.CHAT:
         # A live chat turn is its own record (author, time, seq): no event per line.
-        ticket_event_record(
-            ticket,
-            "note_added" if internal else "replied",
-            actor=author,
-            data={"seq": message.seq},
+        events.append(
+            ticket_event_new(
+                ticket,
+                "note_added" if internal else "replied",
+                actor=author,
+                data={"seq": message.seq},
+            )
         )
+    clocks = sla.sla_agents_replied_rows([(ticket, message)], now=now)
+    rows_write(insert=[[message], events], update=clocks.update, log=clocks.events)
+    clocks.written()
+    attachments_store(message, reply.files)
     if update:
         ticket.save(update_fields=[*update, "updated_at"])
-    if not internal:
-        sla.sla_agent_replied(ticket, message, now=now)
     if new_status != old_status:
         sla.sla_status_changed(ticket, old_status, new_status, now=now)
     message_deliver(message)

@@ -14,6 +14,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from helpdesk.models import Attachment, Message, Ticket
+from helpdesk.sla.clocks import clock_lock_join, clock_lock_keep
 
 
 @dataclass(frozen=True)
@@ -51,31 +52,22 @@ def ticket_lock_next(
     stamp: Mapping[str, object] | None = None,
     stamp_if_empty: Mapping[str, object] | None = None,
     count: int = 1,
+    clock: bool = False,
 ) -> Ticket:
     """Lock the ticket's row and reserve its next sequence number(s), in one statement.
 
     UPDATE ... RETURNING takes the same row lock as `ticket_lock` (concurrent writers queue
     behind it) and also writes `updated_at` and the `stamp` fields (e.g. the time of the
-    customer's last message), and `stamp_if_empty` fields where they are still NULL (the first
+    last customer message) and, where still empty, the `stamp_if_empty` fields (first
     response time). The ticket comes back with `last_seq` = the (last) reserved number
     (pass `reserved=True` to `message_append`) and its queue from the process snapshot; its
     contact loads on first use. `count` reserves that many numbers, up to `last_seq`.
+    `clock`: the caller moves the ticket's SLA clock next, in this transaction; on
+    PostgreSQL the same statement locks and reads it (`helpdesk.sla.clocks.clock_lock_join`).
     """
-    table = connection.ops.quote_name(Ticket._meta.db_table)
-    assignments, params = _stamps(now, stamp, stamp_if_empty)
-    ticket = next(
-        iter(
-            Ticket.objects.raw(
-                f"UPDATE {table} SET last_seq = last_seq + %s, {', '.join(assignments)} "  # noqa: S608
-                "WHERE id = %s RETURNING *",
-                [count, *params, ticket_id],
-            )
-        ),
-        None,
-    )
-    if ticket is None:
-        raise Ticket.DoesNotExist(ticket_id)
-    return _with_queue(ticket)
+    return tickets_lock_next(
+        {ticket_id: count}, now=now, stamp=stamp, stamp_if_empty=stamp_if_empty, clocks=clock
+    )[ticket_id]
 
 
 def tickets_lock_next(
@@ -84,39 +76,57 @@ def tickets_lock_next(
     now: datetime,
     stamp: Mapping[str, object] | None = None,
     stamp_if_empty: Mapping[str, object] | None = None,
+    clocks: bool = False,
 ) -> dict[int, Ticket]:
     """`ticket_lock_next` for several tickets: `counts` maps a ticket id to how many numbers
     to reserve. Rows are locked in id order, so two batches sharing tickets never deadlock.
 
-    On PostgreSQL two statements for any number of tickets (the ordered lock, then one
-    UPDATE ... FROM ... RETURNING); elsewhere one `ticket_lock_next` per ticket, in id order.
+    On PostgreSQL one statement for one ticket, two for several (the ordered lock, then one
+    UPDATE ... FROM ... RETURNING); elsewhere one UPDATE per ticket, in id order. `clocks`:
+    as for `ticket_lock_next`, each ticket's clock is locked and read by the same statement.
     Raises `Ticket.DoesNotExist` when one of them does not exist.
     """
     ids = sorted(counts)
-    if connection.vendor != "postgresql" or len(ids) == 1:
-        return {
-            pk: ticket_lock_next(
-                pk, now=now, stamp=stamp, stamp_if_empty=stamp_if_empty, count=counts[pk]
-            )
-            for pk in ids
-        }
     table = connection.ops.quote_name(Ticket._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
-            [ids],
-        )
-        found = {row[0] for row in cursor.fetchall()}
-    if missing := [pk for pk in ids if pk not in found]:
-        raise Ticket.DoesNotExist(missing[0])
     assignments, params = _stamps(now, stamp, stamp_if_empty)
-    tickets = Ticket.objects.raw(
-        f"UPDATE {table} AS t SET last_seq = t.last_seq + v.n, {', '.join(assignments)} "  # noqa: S608
-        "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::integer[]) AS n) AS v "
-        "WHERE t.id = v.id RETURNING t.*",
-        [*params, ids, [counts[pk] for pk in ids]],
-    )
-    return {ticket.pk: _with_queue(ticket) for ticket in tickets}
+    postgres = connection.vendor == "postgresql"
+    if postgres and len(ids) > 1:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+                [ids],
+            )
+            found = {row[0] for row in cursor.fetchall()}
+        if missing := [pk for pk in ids if pk not in found]:
+            raise Ticket.DoesNotExist(missing[0])
+        update = (
+            f"UPDATE {table} AS t SET last_seq = t.last_seq + v.n, {', '.join(assignments)} "  # noqa: S608
+            "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::integer[]) AS n) AS v "
+            "WHERE t.id = v.id RETURNING t.*"
+        )
+        queries = [(update, [*params, ids, [counts[pk] for pk in ids]])]
+    else:
+        update = (
+            f"UPDATE {table} SET last_seq = last_seq + %s, {', '.join(assignments)} "  # noqa: S608
+            "WHERE id = %s RETURNING *"
+        )
+        queries = [(update, [counts[pk], *params, pk]) for pk in ids]
+    with_clock = clocks and postgres
+    if with_clock:
+        columns, join = clock_lock_join("locked.id")
+        queries = [
+            (f"WITH locked AS ({sql}) SELECT locked.*, {columns} FROM locked {join}", query)  # noqa: S608
+            for sql, query in queries
+        ]
+    tickets: dict[int, Ticket] = {}
+    for sql, query in queries:
+        for ticket in Ticket.objects.raw(sql, query):
+            if with_clock:
+                clock_lock_keep(ticket)
+            tickets[ticket.pk] = _with_queue(ticket)
+    if missing := [pk for pk in ids if pk not in tickets]:
+        raise Ticket.DoesNotExist(missing[0])
+    return tickets
 
 
 def _stamps(

@@ -13,15 +13,16 @@ from datetime import datetime
 
 from helpdesk.models import Message, Priority, Status, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
-from helpdesk.rows import instances_insert
+from helpdesk.rows import instances_insert, rows_write
 from helpdesk.sla import state
 from helpdesk.sla.clocks import (
     POLICIES,
+    ClockRows,
     clock_mirror,
     clock_of,
     clock_save,
     clocks_of,
-    clocks_save,
+    clocks_rows,
     event_rows,
 )
 from helpdesk.sla.models import SlaClockEvent, SlaPolicy, TicketClock
@@ -117,17 +118,24 @@ def sla_customer_messaged(ticket: Ticket, *, now: datetime) -> None:
 
 def sla_customers_messaged(tickets: Sequence[Ticket], *, now: datetime) -> None:
     """`sla_customer_messaged` for several tickets (each once): their clocks locked with one
-    query and written back with `clocks_save`."""
+    query (or with their tickets: `clocks_of`) and written back with `clocks_save`."""
+    rows = sla_customers_messaged_rows(tickets, now=now)
+    rows_write(update=rows.update, log=rows.events)
+    rows.written()
+
+
+def sla_customers_messaged_rows(tickets: Sequence[Ticket], *, now: datetime) -> ClockRows:
+    """`sla_customers_messaged` up to the writing: the rows, for a caller that writes them
+    in its own statement (the intake, with the messages)."""
     clocks = clocks_of(tickets)
-    changes = [
-        (ticket, clock, _customer_messaged(ticket, clock, now))
-        for ticket in tickets
-        if (clock := clocks.get(ticket.pk)) is not None
-    ]
-    if len(changes) == 1:
-        clock_save(*changes[0], now)
-    elif changes:
-        clocks_save(changes, now)
+    return clocks_rows(
+        [
+            (ticket, clock, _customer_messaged(ticket, clock, now))
+            for ticket in tickets
+            if (clock := clocks.get(ticket.pk)) is not None
+        ],
+        now,
+    )
 
 
 def _customer_messaged(
@@ -160,27 +168,37 @@ def sla_agent_replied(ticket: Ticket, message: Message, *, now: datetime) -> Non
 
 def sla_agents_replied(replies: Sequence[tuple[Ticket, Message]], *, now: datetime) -> None:
     """`sla_agent_replied` for several replies (a chat process's batch): the clocks of their
-    tickets locked with one query and written back with `clocks_save`."""
+    tickets locked with one query (or with their tickets) and written back with `clocks_save`."""
+    rows = sla_agents_replied_rows(replies, now=now)
+    rows_write(update=rows.update, log=rows.events)
+    rows.written()
+
+
+def sla_agents_replied_rows(
+    replies: Sequence[tuple[Ticket, Message]], *, now: datetime
+) -> ClockRows:
+    """`sla_agents_replied` up to the writing (see `sla_customers_messaged_rows`)."""
     tickets = {
         ticket.pk: ticket
         for ticket, message in replies
         if not (message.internal or message.automatic)
     }
     clocks = clocks_of(tickets.values())
-    changes = [
-        (
-            ticket,
-            clock,
-            [
-                state.target_meet(clock, "first_response", now),
-                state.target_meet(clock, "next_response", now),
-            ],
-        )
-        for ticket in tickets.values()
-        if (clock := clocks.get(ticket.pk)) is not None
-    ]
-    if changes:
-        clocks_save(changes, now)
+    return clocks_rows(
+        [
+            (
+                ticket,
+                clock,
+                [
+                    state.target_meet(clock, "first_response", now),
+                    state.target_meet(clock, "next_response", now),
+                ],
+            )
+            for ticket in tickets.values()
+            if (clock := clocks.get(ticket.pk)) is not None
+        ],
+        now,
+    )
 
 
 def sla_status_changed(ticket: Ticket, old: str, new: str, *, now: datetime) -> None:

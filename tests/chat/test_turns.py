@@ -105,9 +105,10 @@ def test_a_batch_stores_each_turn_as_if_alone(db, queues, agent):
     assert not TicketEvent.objects.filter(ticket=ticket, kind="replied").exists()
 
 
-def test_retries_of_stored_lines_are_acked_from_the_batch_reads_alone(db, queues, agent):
-    """The dedupe lookups of both sides come with the batch's own reads (the agent line's in
-    its turn check): a batch of retries writes nothing and takes two statements."""
+def test_retries_of_stored_lines_are_acked_with_their_first_seq(db, queues, agent):
+    """An agent line's retry is found by its turn check (one statement, nothing written); a
+    customer line's retry is not looked up first: it fails its batch on the unique constraint,
+    and the batch's lines are stored again one by one, the retry acked with its first seq."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -116,29 +117,28 @@ def test_retries_of_stored_lines_are_acked_from_the_batch_reads_alone(db, queues
         [CustomerLine(side, "c1", "uno"), AgentLine(conversation.pk, agent, "a1", "dos")]
     )
     assert first == [Stored(2, False), Stored(3, False)]
-    with CaptureQueriesContext(connection) as queries:
-        again = chat_turns_store(
-            [
-                AgentLine(conversation.pk, agent, "a1", "dos"),
-                CustomerLine(side, "c1", "uno"),
-                CustomerLine(side, "a1", "un id de agente, pero de cliente"),  # its own space
-            ]
-        )
-    assert again[:2] == [Stored(3, True), Stored(2, True)]
-    assert again[2] == Stored(4, False)
+    again = chat_turns_store(
+        [
+            AgentLine(conversation.pk, agent, "a1", "dos"),
+            CustomerLine(side, "c1", "uno"),
+            CustomerLine(side, "a1", "un id de agente, pero de cliente"),  # its own space
+            CustomerLine(side, "c2", "nuevo"),
+        ]
+    )
+    assert again == [Stored(3, True), Stored(2, True), Stored(4, False), Stored(5, False)]
     assert [row[:2] for row in timeline(conversation.ticket_id)] == [
         (1, None),
         (2, "c:c1"),
         (3, "a:a1"),
         (4, "c:a1"),
+        (5, "c:c2"),
     ]
-    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-    assert len(reads) >= 2 and "helpdesk_queue_members" in reads[0]  # checks, agent dedupe
-    assert "client_id IN" in reads[1]  # the customer lines' dedupe
+    assert Ticket.objects.get(pk=conversation.ticket_id).last_seq == 5  # no number lost
     with CaptureQueriesContext(connection) as queries:
         retried = chat_turns_store([AgentLine(conversation.pk, agent, "a1", "dos")])
     assert retried == [Stored(3, True)]
     assert len(queries.captured_queries) == 1
+    assert "helpdesk_queue_members" in queries.captured_queries[0]["sql"]  # the turn check
 
 
 def test_a_failing_turn_leaves_its_batch_stored_once(db, queues, agent):

@@ -109,6 +109,39 @@ def test_updates_and_log_rows_in_one_write(queues):
     assert SlaClockEvent.objects.filter(kind="breached").count() == 3
 
 
+def test_the_last_group_takes_its_ids_from_its_insert(queues):
+    """Rows nothing else in the write points at are numbered by the table at the INSERT (no
+    statement drawing ids first), each instance getting its own row's id; a group other rows
+    point at still has its ids drawn first."""
+    contact = Contact.objects.create(name="Ana", email="ana@x.co")
+    ticket = _ticket(queues["technical"], contact, "T-RET")
+    instances_insert([ticket])
+    texts = ["uno", "dos «tres»", "cuatro"]
+    messages = [
+        Message(ticket=ticket, seq=n, author_kind="customer", text=text)
+        for n, text in enumerate(texts, start=2)
+    ]
+    clock_events = [SlaClockEvent(ticket=ticket, kind="started", at=ticket.sla_due_at)]
+    rows_write(insert=[[Message(ticket=ticket, seq=1, text="calentar")]])  # statements built
+    with CaptureQueriesContext(connection) as queries:
+        rows_write(insert=[messages], log=clock_events)
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1
+        assert "RETURNING" in queries.captured_queries[0]["sql"]
+    assert len({m.pk for m in messages}) == 3 and all(m.pk for m in messages)
+    for message, text in zip(messages, texts, strict=True):
+        assert Message.objects.get(pk=message.pk).text == text  # each its own row's id
+        assert message._state.adding is False
+
+    later = [_ticket(queues["billing"], contact, "T-RET2")]
+    pointing = [Message(ticket=later[0], seq=1, text="apunta al ticket nuevo")]
+    with CaptureQueriesContext(connection) as queries:
+        rows_write(insert=[later, pointing])
+    if connection.vendor == "postgresql":
+        assert len(queries) == 2  # the ticket's id drawn first: the message points at it
+    assert Message.objects.get(pk=pointing[0].pk).ticket_id == later[0].pk
+
+
 def _same(fast, slow) -> None:
     """Two unsaved instances hold the same attributes (in the same order), state and cache."""
     fields = {k: v for k, v in vars(fast).items() if k != "_state"}
