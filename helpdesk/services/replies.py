@@ -78,6 +78,13 @@ def _assigned_to_author(ticket: Ticket, author: Any) -> TicketEvent:
     )
 
 
+def _status_changed(ticket: Ticket, author: Any, old: str, new: str) -> TicketEvent:
+    """The unsaved audit event of a reply changing the ticket's status."""
+    return ticket_event_new(
+        ticket, "status_changed", actor=author, field="status", old=old, new=new
+    )
+
+
 @dataclass(frozen=True)
 class Reply:
     """One agent reply or internal note, as `ticket_reply_many` takes it."""
@@ -221,16 +228,7 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
             events.append(_assigned_to_author(ticket, author))
         if new_status != ticket.status:
             status_changes[len(messages) - 1] = (ticket.status, new_status)
-            events.append(
-                ticket_event_new(
-                    ticket,
-                    "status_changed",
-                    actor=author,
-                    field="status",
-                    old=ticket.status,
-                    new=new_status,
-                )
-            )
+            events.append(_status_changed(ticket, author, ticket.status, new_status))
             ticket.status = new_status
             update.append("status")
         if ticket.channel != Channel.CHAT:
@@ -289,16 +287,7 @@ def _reply_write(reply: Reply) -> Message:
     if new_status != old_status:
         ticket.status = new_status
         update.append("status")
-        events.append(
-            ticket_event_new(
-                ticket,
-                "status_changed",
-                actor=author,
-                field="status",
-                old=old_status,
-                new=new_status,
-            )
-        )
+        events.append(_status_changed(ticket, author, old_status, new_status))
     if internal or ticket.channel != Channel.CHAT:
         # A live chat turn is its own record (author, time, seq): no event per line.
         events.append(
