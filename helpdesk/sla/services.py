@@ -161,23 +161,11 @@ def _customer_messaged(
     return events
 
 
-def sla_agent_replied(ticket: Ticket, message: Message, *, now: datetime) -> None:
-    """A written answer to the customer (never a note or automatic message) meets responses."""
-    sla_agents_replied([(ticket, message)], now=now)
-
-
-def sla_agents_replied(replies: Sequence[tuple[Ticket, Message]], *, now: datetime) -> None:
-    """`sla_agent_replied` for several replies (a chat process's batch): the clocks of their
-    tickets locked with one query (or with their tickets) and written back with `clocks_save`."""
-    rows = sla_agents_replied_rows(replies, now=now)
-    rows_write(update=rows.update, log=rows.events)
-    rows.written()
-
-
 def sla_agents_replied_rows(
     replies: Sequence[tuple[Ticket, Message]], *, now: datetime
 ) -> ClockRows:
-    """`sla_agents_replied` up to the writing (see `sla_customers_messaged_rows`)."""
+    """A written answer to the customer (never a note or automatic message) meets responses:
+    the rows, for the reply service to write with its messages (one lock read per batch)."""
     tickets = {
         ticket.pk: ticket
         for ticket, message in replies
