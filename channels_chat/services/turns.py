@@ -73,7 +73,7 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     # Customer lines are not looked up at all: a line stored before (a client's retry after
     # a lost ack) fails the batch on the unique (ticket, client id) constraint, and the
     # batch is stored again line by line, where intake finds it (`_store_together`).
-    deduped = True
+    agents_deduped = True
     try:
         read: list[Any] = agent_turns_read(
             [(t.conversation_id, t.agent) for t in agent_lines],
@@ -81,7 +81,7 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
         )
     except Exception:
         log.warning("chat batch: agent turn checks failed; one by one", exc_info=True)
-        read, deduped = ["read"] * len(agent_lines), False
+        read, agents_deduped = ["read"] * len(agent_lines), False
     checks = iter(read)
     for index, turn in enumerate(turns):
         try:
@@ -110,9 +110,9 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
         except Exception as exc:  # noqa: BLE001 - handed to that turn's socket
             outcomes[index] = exc
     if customers:
-        _customers_store(turns, customers, outcomes, deduped)
+        _customers_store(turns, customers, outcomes)
     if agents:
-        _agents_store(turns, agents, outcomes, deduped)
+        _agents_store(turns, agents, outcomes, agents_deduped)
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
 
@@ -121,11 +121,10 @@ def _customers_store(
     turns: Sequence[Turn],
     batch: list[tuple[int, Inbound]],
     outcomes: list[Outcome | None],
-    deduped: bool,
 ) -> None:
     # Ascending ticket ids (stable: one ticket's lines keep their order) fix the lock order.
     batch = sorted(batch, key=lambda item: item[1].ticket_id or 0)
-    store = functools.partial(intake_receive_many, deduped=deduped)
+    store = functools.partial(intake_receive_many, look_up=False)
     _store_together(turns, batch, outcomes, store, "customer")
 
 

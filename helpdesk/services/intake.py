@@ -159,7 +159,7 @@ def intake_receive_many(
     inbounds: Sequence[Inbound],
     *,
     acknowledge: Callable[[Sequence[Inbound]], Sequence[bool]] | None = None,
-    deduped: bool = False,
+    look_up: bool = True,
 ) -> list[IntakeResult]:
     """`intake_receive` for several messages (the mail reader's batches), results in order.
 
@@ -168,15 +168,16 @@ def intake_receive_many(
     tickets are opened together (`helpdesk.services.opening`), messages to existing tickets
     are appended together (`_continue_many`: their rows locked in id order).
     `acknowledge(inbounds)` is asked once, with the messages that really open a ticket, which
-    of them get the acknowledgement. `deduped`: the caller already looked the dedupe keys up
-    (outside the transaction, as this would) and passes only messages not stored before (the
-    chat's batch, which reads them with its own checks); a concurrent duplicate still fails
-    on the unique constraint, and a repeat within the batch is still stored once.
+    of them get the acknowledgement. `look_up=False` skips reading the dedupe keys before the
+    transaction, for a caller whose messages are new but for a rare retry (the chat's batch of
+    customer lines): a message stored before then fails the whole batch on the unique
+    constraint, writing nothing, and the caller stores the batch again one by one, where the
+    lookup finds it. A repeat within the batch is still stored once.
     """
     for inbound in inbounds:
         if not (inbound.text or "").strip() and not inbound.files:
             raise IntakeError("empty", "El mensaje está vacío.")
-    stored = {} if deduped else _existing_many(inbounds)
+    stored = _existing_many(inbounds) if look_up else {}
     for attempt in range(3):
         try:
             with transaction.atomic():

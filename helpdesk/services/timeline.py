@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from helpdesk.models import Attachment, Message, Ticket
+from helpdesk.rowread import instances_read
 from helpdesk.sla.clocks import clock_lock_join, clock_lock_keep
 
 
@@ -119,11 +121,13 @@ def tickets_lock_next(
             for sql, query in queries
         ]
     tickets: dict[int, Ticket] = {}
-    for sql, query in queries:
-        for ticket in Ticket.objects.raw(sql, query):
-            if with_clock:
-                clock_lock_keep(ticket)
-            tickets[ticket.pk] = _with_queue(ticket)
+    with connection.cursor() as cursor:
+        for sql, query in queries:
+            cursor.execute(sql, query)
+            for ticket in instances_read(Ticket, cursor):
+                if with_clock:
+                    clock_lock_keep(ticket)
+                tickets[ticket.pk] = _with_queue(ticket)
     if missing := [pk for pk in ids if pk not in tickets]:
         raise Ticket.DoesNotExist(missing[0])
     return tickets
@@ -133,9 +137,9 @@ def _stamps(
     now: datetime,
     stamp: Mapping[str, object] | None,
     stamp_if_empty: Mapping[str, object] | None,
-) -> tuple[list[str], list[object]]:
+) -> tuple[list[str], list[Any]]:
     assignments = ["updated_at = %s"]
-    params: list[object] = [now]
+    params: list[Any] = [now]
     for values, template in ((stamp, "{0} = %s"), (stamp_if_empty, "{0} = COALESCE({0}, %s)")):
         for name, value in (values or {}).items():
             field = Ticket._meta.get_field(name)
