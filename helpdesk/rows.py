@@ -50,7 +50,8 @@ def rows_write(
 ) -> None:
     """Write several tables' rows at once: new instances (`insert`, as `instances_insert`),
     changed fields of saved instances (`update`: instances and the field names to write), and
-    `log` rows (new, numbered by the table itself, their ids never read: audit entries).
+    `log` rows (new, of any models, numbered by the table itself, their ids never read:
+    audit entries; one INSERT per model).
 
     On PostgreSQL all in one statement (plus one drawing the ids of `insert`'s rows when there
     are any); elsewhere `bulk_create`, `save(update_fields=...)` / `bulk_update`.
@@ -60,7 +61,7 @@ def rows_write(
     if not (groups or updates or log):
         return
     if connection.vendor != "postgresql":
-        for group in [*groups, log]:
+        for group in [*groups, *_by_model(log)]:
             if group:
                 type(group[0]).objects.bulk_create(group)  # type: ignore[attr-defined]
         for rows, fields in updates:
@@ -95,9 +96,9 @@ def rows_write(
             f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s)"  # noqa: S608
         )
         params.append(json.dumps([_row(instance, now) for instance in group], default=_json))
-    if log:
-        statements.append(_log_insert(type(log[0])))
-        params.append(json.dumps([_row(instance, now) for instance in log], default=_json))
+    for rows in _by_model(log):
+        statements.append(_log_insert(type(rows[0])))
+        params.append(json.dumps([_row(instance, now) for instance in rows], default=_json))
     if returning:
         model = type(returning[0])
         statements.append(f"{_log_insert(model)} RETURNING {_pk_column(model)}")
@@ -119,6 +120,14 @@ def rows_write(
         for instance in group:
             instance._state.adding = False
             instance._state.db = connection.alias
+
+
+def _by_model(rows: Sequence[models.Model]) -> list[list[models.Model]]:
+    """`rows` per model, in order of first appearance (each model's rows in their order)."""
+    grouped: dict[type[models.Model], list[models.Model]] = {}
+    for instance in rows:
+        grouped.setdefault(type(instance), []).append(instance)
+    return list(grouped.values())
 
 
 def _numbered_by_insert(

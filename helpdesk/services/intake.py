@@ -279,10 +279,11 @@ def _continue_many(
         for message, (_inbound, redaction) in zip(messages, followups, strict=True)
         if redaction.changed
     ]
+    reopened = []
     for ticket in tickets.values():
         if ticket.status in (Status.WAITING, Status.RESOLVED):
             old, ticket.status = ticket.status, Status.OPEN
-            ticket.save(update_fields=["status", "updated_at"])
+            reopened.append((ticket, ["status", "updated_at"]))
             events.append(
                 ticket_event_new(
                     ticket,
@@ -293,9 +294,12 @@ def _continue_many(
                     data={"by": "customer_message"},
                 )
             )
-    # The messages, their events and the SLA clocks' changes in one statement.
+    # The messages, their audit events, the reopened tickets and the SLA clocks' changes in
+    # one statement.
     clocks = sla.sla_customers_messaged_rows(list(tickets.values()), now=now)
-    rows_write(insert=[messages, events], update=clocks.update, log=clocks.events)
+    rows_write(
+        insert=[messages], update=clocks.update_with(reopened), log=[*events, *clocks.events]
+    )
     clocks.written()
     for message, (inbound, _redaction) in zip(messages, followups, strict=True):
         attachments_store(message, inbound.files)

@@ -213,7 +213,7 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
     updates: dict[int, list[str]] = {}
     messages: list[Message] = []
     events: list[TicketEvent] = []
-    status_changes: dict[int, tuple[str, str]] = {}  # message index -> (old, new)
+    status_changes: dict[int, list[tuple[str, str]]] = {}  # ticket id -> (old, new), in order
     for reply in replies:
         author: Any = reply.author  # a user; `Reply` keeps it as loosely typed as ticket_reply
         ticket = tickets[reply.ticket_id]
@@ -227,23 +227,25 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
             update.append("assignee")
             events.append(_assigned_to_author(ticket, author))
         if new_status != ticket.status:
-            status_changes[len(messages) - 1] = (ticket.status, new_status)
+            status_changes.setdefault(ticket.pk, []).append((ticket.status, new_status))
             events.append(_status_changed(ticket, author, ticket.status, new_status))
             ticket.status = new_status
             update.append("status")
         if ticket.channel != Channel.CHAT:
             # A live chat turn is its own record (author, time, seq): no event per line.
             events.append(ticket_event_new(ticket, "replied", actor=author, data={"seq": seq}))
-    # The messages, their events and the SLA clocks' changes in one statement.
-    clocks = sla.sla_agents_replied_rows([(m.ticket, m) for m in messages], now=now)
-    rows_write(insert=[messages, events], update=clocks.update, log=clocks.events)
+    # The messages, their audit events, the tickets' changes and the SLA clocks' (answers,
+    # then status changes) in one statement.
+    clocks = sla.sla_agents_replied_rows(
+        [(m.ticket, m) for m in messages], now=now, status_changes=status_changes
+    )
+    changed = [
+        (tickets[pk], [*dict.fromkeys(fields), "updated_at"])
+        for pk, fields in updates.items()
+        if fields
+    ]
+    rows_write(insert=[messages], update=clocks.update_with(changed), log=[*events, *clocks.events])
     clocks.written()
-    for pk, fields in updates.items():
-        if fields:
-            tickets[pk].save(update_fields=[*dict.fromkeys(fields), "updated_at"])
-    for index, message in enumerate(messages):
-        if index in status_changes:
-            sla.sla_status_changed(message.ticket, *status_changes[index], now=now)
     messages_deliver(messages)
     for message in messages:
         message_added_emit(message)
@@ -254,8 +256,8 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
 def _reply_write(reply: Reply) -> Message:
     """One reply, inside the caller's transaction (`ticket_reply_many`).
 
-    A public reply without files or status change (a chat line) is two statements: the lock
-    (with its seq, times and SLA clock) and one writing the message with the clock's changes.
+    Two statements, with or without a status change: the lock (with its seq, times and SLA
+    clock) and one writing the message, its audit events, the ticket's changes and the clock's.
     """
     author, internal = reply.author, reply.internal
     now = timezone.now()
@@ -298,14 +300,14 @@ def _reply_write(reply: Reply) -> Message:
                 data={"seq": message.seq},
             )
         )
-    clocks = sla.sla_agents_replied_rows([(ticket, message)], now=now)
-    rows_write(insert=[[message], events], update=clocks.update, log=clocks.events)
+    moved = {ticket.pk: [(old_status, new_status)]} if new_status != old_status else None
+    clocks = sla.sla_agents_replied_rows([(ticket, message)], now=now, status_changes=moved)
+    changed = [(ticket, [*update, "updated_at"])] if update else []
+    rows_write(
+        insert=[[message]], update=clocks.update_with(changed), log=[*events, *clocks.events]
+    )
     clocks.written()
     attachments_store(message, reply.files)
-    if update:
-        ticket.save(update_fields=[*update, "updated_at"])
-    if new_status != old_status:
-        sla.sla_status_changed(ticket, old_status, new_status, now=now)
     message_deliver(message)
     message_added_emit(message)
     ticket_changed_emit(ticket, "reply")

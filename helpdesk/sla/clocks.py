@@ -107,7 +107,23 @@ class ClockRows:
 
     @property
     def update(self) -> list[tuple[Sequence[Any], Sequence[str]]]:
-        return [(self.clocks, CLOCK_FIELDS), (self.tickets, MIRROR_FIELDS)]
+        return self.update_with(())
+
+    def update_with(
+        self, tickets: Iterable[tuple[Ticket, Sequence[str]]]
+    ) -> list[tuple[Sequence[Any], Sequence[str]]]:
+        """`update` plus the caller's own changed ticket fields (a status, an assignee), so
+        that one statement writes them too. Each ticket gets one UPDATE with all its fields
+        (a statement must not update a row twice), so pass the instances these rows hold."""
+        fields: dict[int, tuple[Ticket, list[str]]] = {}
+        for ticket, names in [*((t, MIRROR_FIELDS) for t in self.tickets), *tickets]:
+            known = fields.setdefault(ticket.pk, (ticket, []))[1]
+            known += [name for name in names if name not in known]
+        groups: dict[tuple[str, ...], list[Ticket]] = {}
+        for ticket, names in fields.values():
+            if names:
+                groups.setdefault(tuple(names), []).append(ticket)
+        return [(self.clocks, CLOCK_FIELDS), *((rows, names) for names, rows in groups.items())]
 
     def written(self) -> None:
         """The rows were written: the clocks remember their stored values (see `clock_save`)."""

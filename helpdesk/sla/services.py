@@ -7,7 +7,7 @@ None of them commits or sends anything by itself: the caller's transaction carri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -162,31 +162,42 @@ def _customer_messaged(
 
 
 def sla_agents_replied_rows(
-    replies: Sequence[tuple[Ticket, Message]], *, now: datetime
+    replies: Sequence[tuple[Ticket, Message]],
+    *,
+    now: datetime,
+    status_changes: Mapping[int, Sequence[tuple[str, str]]] | None = None,
 ) -> ClockRows:
     """A written answer to the customer (never a note or automatic message) meets responses:
-    the rows, for the reply service to write with its messages (one lock read per batch)."""
+    the rows, for the reply service to write with its messages (one lock read per batch).
+
+    `status_changes` (ticket id -> the replies' (old, new) status changes, in order) move the
+    same clocks afterwards, as `sla_status_changed` would one by one: one read and one write
+    of each clock for the whole batch.
+    """
+    changes = status_changes or {}
+    answered = {
+        ticket.pk for ticket, message in replies if not (message.internal or message.automatic)
+    }
     tickets = {
         ticket.pk: ticket
-        for ticket, message in replies
-        if not (message.internal or message.automatic)
+        for ticket, _message in replies
+        if ticket.pk in answered or ticket.pk in changes
     }
     clocks = clocks_of(tickets.values())
-    return clocks_rows(
-        [
-            (
-                ticket,
-                clock,
-                [
-                    state.target_meet(clock, "first_response", now),
-                    state.target_meet(clock, "next_response", now),
-                ],
-            )
-            for ticket in tickets.values()
-            if (clock := clocks.get(ticket.pk)) is not None
-        ],
-        now,
-    )
+    moved = []
+    for pk, ticket in tickets.items():
+        if (clock := clocks.get(pk)) is None:
+            continue
+        events: list[state.ClockEvent | None] = []
+        if pk in answered:
+            events += [
+                state.target_meet(clock, "first_response", now),
+                state.target_meet(clock, "next_response", now),
+            ]
+        for old, new in changes.get(pk, ()):
+            events += _status_moved(clock, old, new, now)
+        moved.append((ticket, clock, events))
+    return clocks_rows(moved, now)
 
 
 def sla_status_changed(ticket: Ticket, old: str, new: str, *, now: datetime) -> None:
@@ -194,6 +205,13 @@ def sla_status_changed(ticket: Ticket, old: str, new: str, *, now: datetime) -> 
     clock = clock_of(ticket)
     if clock is None:
         return
+    clock_save(ticket, clock, _status_moved(clock, old, new, now), now)
+
+
+def _status_moved(
+    clock: TicketClock, old: str, new: str, now: datetime
+) -> list[state.ClockEvent | None]:
+    """What a status change does to the (locked, loaded) clock: its events."""
     policy = clock.policy
     events: list[state.ClockEvent | None] = []
     pause_waiting = policy is None or policy.pause_when_waiting
@@ -213,7 +231,7 @@ def sla_status_changed(ticket: Ticket, old: str, new: str, *, now: datetime) -> 
             events.append(state.ClockEvent("reopened", "resolution"))
         events.append(state.clock_resume(clock, RESOLVED_REASON, now, policy))
     state.schedule_all(clock, policy)
-    clock_save(ticket, clock, events, now)
+    return events
 
 
 def sla_pause(ticket: Ticket, reason: str, *, now: datetime) -> None:
