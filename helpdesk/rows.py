@@ -169,31 +169,38 @@ def _pk_column(model: type[models.Model]) -> str:
 def _update(
     rows: Sequence[models.Model], fields: Sequence[str], now: dt.datetime
 ) -> tuple[str, str]:
-    meta = type(rows[0])._meta
-    table = connection.ops.quote_name(meta.db_table)
-    pk = connection.ops.quote_name(str(meta.pk.column))
-    chosen: list[Any] = [meta.get_field(name) for name in fields]
+    sql, pk, chosen = _update_plan(type(rows[0]), tuple(fields))
     for field in chosen:
         if getattr(field, "auto_now", False):
             for instance in rows:
                 setattr(instance, field.attname, now)
-    columns = [connection.ops.quote_name(field.column) for field in chosen]
     document = json.dumps(
         [
-            {
-                meta.pk.column: instance.pk,
-                **{f.column: getattr(instance, f.attname) for f in chosen},
-            }
+            {pk: instance.pk, **{f.column: getattr(instance, f.attname) for f in chosen}}
             for instance in rows
         ],
         default=_json,
     )
+    return sql, document
+
+
+@cache
+def _update_plan(
+    model: type[models.Model], fields: tuple[str, ...]
+) -> tuple[str, str, tuple[Any, ...]]:
+    """The UPDATE of `fields` from a JSON document, the document's key column and the fields:
+    the same for every chat turn, so worked out once."""
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    pk = connection.ops.quote_name(str(meta.pk.column))
+    chosen: tuple[Any, ...] = tuple(meta.get_field(name) for name in fields)
+    columns = [connection.ops.quote_name(field.column) for field in chosen]
     assignments = ", ".join(f"{column} = r.{column}" for column in columns)
     sql = (
         f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
         f"FROM json_populate_recordset(NULL::{table}, %s) AS r WHERE t.{pk} = r.{pk}"
     )
-    return sql, document
+    return sql, str(meta.pk.column), chosen
 
 
 @cache
