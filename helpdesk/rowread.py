@@ -32,6 +32,7 @@ class _Plan:
 
 @cache
 def _plan(model: type[models.Model], names: tuple[str, ...], vendor: str) -> _Plan:
+    # `vendor` is part of the key only: the converters are the backend's.
     # In the model's field order: `from_db` takes a full row positionally.
     where = {name: i for i, name in enumerate(names)}
     fields = [f for f in model._meta.concrete_fields if f.column in where]
