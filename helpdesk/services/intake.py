@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from helpdesk.models import Contact, Message, Status, Ticket
 from helpdesk.redaction import Redaction, redact
-from helpdesk.rows import rows_write
 from helpdesk.services.events import (
     message_added_emit,
     ticket_changed_emit,
@@ -250,7 +249,7 @@ def _continue_many(
 
     Their tickets are locked (in id order) with their SLA clocks and their sequence numbers
     reserved together (`tickets_lock_next`), then the messages and the clocks' changes are
-    written together (`rows_write`): a fixed number of statements for a whole batch (a
+    written together (`ClockRows.write`): a fixed number of statements for a whole batch (a
     process's chat turns, a mail batch's replies), two for one chat line. Several messages to
     one ticket get consecutive numbers in batch order.
     """
@@ -297,10 +296,7 @@ def _continue_many(
     # The messages, their audit events, the reopened tickets and the SLA clocks' changes in
     # one statement.
     clocks = sla.sla_customers_messaged_rows(list(tickets.values()), now=now)
-    rows_write(
-        insert=[messages], update=clocks.update_with(reopened), log=[*events, *clocks.events]
-    )
-    clocks.written()
+    clocks.write(insert=[messages], tickets=reopened, log=events)
     for message, (inbound, _redaction) in zip(messages, followups, strict=True):
         attachments_store(message, inbound.files)
     for message in messages:

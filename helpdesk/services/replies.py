@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.models import AuthorKind, Channel, Message, Status, Ticket, TicketEvent
-from helpdesk.rows import rows_write
 from helpdesk.services.delivery import delivery_prefill, message_deliver, messages_deliver
 from helpdesk.services.events import (
     message_added_emit,
@@ -244,8 +243,7 @@ def _replies_write_together(replies: Sequence[Reply]) -> list[Message]:
         for pk, fields in updates.items()
         if fields
     ]
-    rows_write(insert=[messages], update=clocks.update_with(changed), log=[*events, *clocks.events])
-    clocks.written()
+    clocks.write(insert=[messages], tickets=changed, log=events)
     messages_deliver(messages)
     for message in messages:
         message_added_emit(message)
@@ -303,10 +301,7 @@ def _reply_write(reply: Reply) -> Message:
     moved = {ticket.pk: [(old_status, new_status)]} if new_status != old_status else None
     clocks = sla.sla_agents_replied_rows([(ticket, message)], now=now, status_changes=moved)
     changed = [(ticket, [*update, "updated_at"])] if update else []
-    rows_write(
-        insert=[[message]], update=clocks.update_with(changed), log=[*events, *clocks.events]
-    )
-    clocks.written()
+    clocks.write(insert=[[message]], tickets=changed, log=events)
     attachments_store(message, reply.files)
     message_deliver(message)
     message_added_emit(message)

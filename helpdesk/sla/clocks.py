@@ -98,23 +98,32 @@ MIRROR_FIELDS = ["sla_due_at", "sla_state", "sla_policy"]
 @dataclass
 class ClockRows:
     """What saving some clocks writes: the changed clocks, the tickets whose mirrored fields
-    changed and the clock events. A caller with rows of its own writes them all in one
-    `rows_write` (`update=rows.update`, `log=rows.events`), then calls `written()`."""
+    changed and the clock events. A caller with rows of its own hands them to `write`, which
+    puts everything in one `rows_write`."""
 
     clocks: list[TicketClock] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
     events: list[SlaClockEvent] = field(default_factory=list)
 
-    @property
-    def update(self) -> list[tuple[Sequence[Any], Sequence[str]]]:
-        return self.update_with(())
+    def write(
+        self,
+        *,
+        insert: Sequence[Sequence[Any]] = (),
+        tickets: Iterable[tuple[Ticket, Sequence[str]]] = (),
+        log: Sequence[Any] = (),
+    ) -> None:
+        """Write these rows with the caller's own in one statement (`rows_write`): new rows
+        (`insert`), changed ticket fields (`tickets`: a status, an assignee) and audit rows
+        (`log`). Each ticket gets one UPDATE with all its fields, the clock's mirror fields
+        included (a statement must not update a row twice), so pass the instances these rows
+        hold. Afterwards the clocks remember their stored values (see `clock_save`)."""
+        rows_write(insert=insert, update=self._updates(tickets), log=[*log, *self.events])
+        for clock in self.clocks:
+            clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
 
-    def update_with(
+    def _updates(
         self, tickets: Iterable[tuple[Ticket, Sequence[str]]]
     ) -> list[tuple[Sequence[Any], Sequence[str]]]:
-        """`update` plus the caller's own changed ticket fields (a status, an assignee), so
-        that one statement writes them too. Each ticket gets one UPDATE with all its fields
-        (a statement must not update a row twice), so pass the instances these rows hold."""
         fields: dict[int, tuple[Ticket, list[str]]] = {}
         for ticket, names in [*((t, MIRROR_FIELDS) for t in self.tickets), *tickets]:
             known = fields.setdefault(ticket.pk, (ticket, []))[1]
@@ -125,11 +134,6 @@ class ClockRows:
                 groups.setdefault(tuple(names), []).append(ticket)
         return [(self.clocks, CLOCK_FIELDS), *((rows, names) for names, rows in groups.items())]
 
-    def written(self) -> None:
-        """The rows were written: the clocks remember their stored values (see `clock_save`)."""
-        for clock in self.clocks:
-            clock.loaded_values = _persisted(clock)  # type: ignore[attr-defined]
-
 
 def clocks_save(
     changes: Sequence[tuple[Ticket, TicketClock, Iterable[state.ClockEvent | None]]],
@@ -137,9 +141,7 @@ def clocks_save(
 ) -> None:
     """`clock_save` for several tickets' loaded clocks (from `clocks_of`): the changed clocks,
     all their events and the changed ticket mirrors in one statement."""
-    rows = clocks_rows(changes, now)
-    rows_write(update=rows.update, log=rows.events)
-    rows.written()
+    clocks_rows(changes, now).write()
 
 
 def clocks_rows(

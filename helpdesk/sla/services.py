@@ -13,7 +13,7 @@ from datetime import datetime
 
 from helpdesk.models import Message, Priority, Status, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
-from helpdesk.rows import instances_insert, rows_write
+from helpdesk.rows import instances_insert
 from helpdesk.sla import state
 from helpdesk.sla.clocks import (
     POLICIES,
@@ -119,9 +119,7 @@ def sla_customer_messaged(ticket: Ticket, *, now: datetime) -> None:
 def sla_customers_messaged(tickets: Sequence[Ticket], *, now: datetime) -> None:
     """`sla_customer_messaged` for several tickets (each once): their clocks locked with one
     query (or with their tickets: `clocks_of`) and written back with `clocks_save`."""
-    rows = sla_customers_messaged_rows(tickets, now=now)
-    rows_write(update=rows.update, log=rows.events)
-    rows.written()
+    sla_customers_messaged_rows(tickets, now=now).write()
 
 
 def sla_customers_messaged_rows(tickets: Sequence[Ticket], *, now: datetime) -> ClockRows:
