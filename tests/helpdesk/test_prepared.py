@@ -1,0 +1,34 @@
+"""PostgreSQL connections prepare the statements they repeat (DB_PREPARE_THRESHOLD)."""
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from helpdesk.services.intake import Inbound, intake_receive
+from helpdesk.services.timeline import ticket_lock_next
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _prepared_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s AND statement LIKE %s",
+            ["UPDATE%", "%last_seq = last_seq +%"],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def test_the_ticket_lock_is_prepared_after_a_few_runs_and_still_numbers_in_order(queues):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    ticket = intake_receive(Inbound(channel="chat", email="p@d.co", text="Sin señal")).ticket
+    before = _prepared_locks()
+    seqs = []
+    with transaction.atomic():
+        for _ in range(8):
+            seqs.append(ticket_lock_next(ticket.pk, now=timezone.now()).last_seq)
+    assert _prepared_locks() == before + 1
+    # The prepared statement takes new parameters each time: the numbers keep counting.
+    assert seqs == list(range(seqs[0], seqs[0] + 8))
