@@ -90,14 +90,22 @@ def _agent_turns_sql(count: int) -> str:
     members = Queue.members.through._meta
     member_queue = quote(str(members.get_field("queue").column))
     member_user = quote(str(members.get_field("user").column))
-    triples = ", ".join(["(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS TEXT))"] * count)
-    # Identifiers from the models' metadata, quoted; every value is a parameter. A VALUES
-    # list names its columns column1, column2... on PostgreSQL and SQLite alike.
+    if connection.vendor == "postgresql":
+        # Three arrays: one statement text for any number of turns, so each connection
+        # prepares it once (a VALUES row per turn would be a new statement per batch size).
+        rows = "(SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[]))"
+        rows += " AS v (column1, column2, column3)"
+    else:
+        triple = "(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS TEXT))"
+        triples = ", ".join([triple] * count)
+        rows = f"(VALUES {triples}) AS v"
+    # Identifiers from the models' metadata, quoted; every value is a parameter. The rows
+    # are named column1, column2... (as a VALUES list names them on PostgreSQL and SQLite).
     return (
         "SELECT v.column1, v.column2, v.column3, c.ticket_id, t.status, c.state, c.agent_id,"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {quote(members.db_table)} m"
         f" WHERE m.{member_queue} = c.queue_id AND m.{member_user} = v.column2), s.seq"
-        f" FROM (VALUES {triples}) AS v"
+        f" FROM {rows}"
         f" JOIN {quote(Conversation._meta.db_table)} c ON c.id = v.column1"
         f" JOIN {quote(Ticket._meta.db_table)} t ON t.id = c.ticket_id"
         f" LEFT JOIN {quote(Message._meta.db_table)} s"
@@ -132,7 +140,11 @@ def agent_turns_read(
     if not keys:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_agent_turns_sql(len(keys)), [value for key in keys for value in key])
+        if connection.vendor == "postgresql":
+            params: list[Any] = [list(column) for column in zip(*keys, strict=True)]
+        else:
+            params = [value for key in keys for value in key]
+        cursor.execute(_agent_turns_sql(len(keys)), params)
         rows = {(row[0], row[1], row[2]): row[3:] for row in cursor.fetchall()}
     turns: list[AgentTurn | None] = []
     for (conversation_id, user), client_id in zip(requests, ids, strict=True):

@@ -32,3 +32,21 @@ def test_the_ticket_lock_is_prepared_after_a_few_runs_and_still_numbers_in_order
     assert _prepared_locks() == before + 1
     # The prepared statement takes new parameters each time: the numbers keep counting.
     assert seqs == list(range(seqs[0], seqs[0] + 8))
+
+
+def test_the_chat_turn_check_is_one_statement_for_any_batch_size(queues, agent):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from channels_chat.selectors import agent_turns_read
+
+    for size in (1, 2, 3, 1, 4, 2, 5):
+        turns = agent_turns_read([(0, agent)] * size, [f"a:x{n}" for n in range(size)])
+        assert turns == [None] * size  # no such conversation
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s AND statement LIKE %s",
+            ["%helpdesk_queue_members%", "%unnest(%"],
+        )
+        # Seven runs of five batch sizes: one text, prepared once (per size, none would be).
+        assert cursor.fetchone()[0] == 1
