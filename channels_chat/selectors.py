@@ -85,23 +85,27 @@ class AgentTurn:
     stored_seq: int | None = None  # a message of the ticket already has the line's client id
 
 
-def _agent_turns_sql(count: int) -> str:
+def _agent_turns_query(keys: Sequence[tuple[int, Any, str | None]]) -> tuple[str, list[Any]]:
+    """The statement of `agent_turns_read` for its (conversation id, user id, client id)
+    keys, and its parameters."""
     quote = connection.ops.quote_name
     members = Queue.members.through._meta
     member_queue = quote(str(members.get_field("queue").column))
     member_user = quote(str(members.get_field("user").column))
+    params: list[Any]
     if connection.vendor == "postgresql":
         # Three arrays: one statement text for any number of turns, so each connection
         # prepares it once (a VALUES row per turn would be a new statement per batch size).
         rows = "(SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[]))"
         rows += " AS v (column1, column2, column3)"
+        params = [list(column) for column in zip(*keys, strict=True)]
     else:
         triple = "(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS TEXT))"
-        triples = ", ".join([triple] * count)
-        rows = f"(VALUES {triples}) AS v"
+        rows = f"(VALUES {', '.join([triple] * len(keys))}) AS v"
+        params = [value for key in keys for value in key]
     # Identifiers from the models' metadata, quoted; every value is a parameter. The rows
     # are named column1, column2... (as a VALUES list names them on PostgreSQL and SQLite).
-    return (
+    sql = (
         "SELECT v.column1, v.column2, v.column3, c.ticket_id, t.status, c.state, c.agent_id,"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {quote(members.db_table)} m"
         f" WHERE m.{member_queue} = c.queue_id AND m.{member_user} = v.column2), s.seq"
@@ -111,6 +115,7 @@ def _agent_turns_sql(count: int) -> str:
         f" LEFT JOIN {quote(Message._meta.db_table)} s"
         " ON s.ticket_id = c.ticket_id AND s.client_id = v.column3"
     )
+    return sql, params
 
 
 def agent_turn_read(conversation_id: int, user: Any) -> AgentTurn | None:
@@ -140,11 +145,7 @@ def agent_turns_read(
     if not keys:
         return []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            params: list[Any] = [list(column) for column in zip(*keys, strict=True)]
-        else:
-            params = [value for key in keys for value in key]
-        cursor.execute(_agent_turns_sql(len(keys)), params)
+        cursor.execute(*_agent_turns_query(keys))
         rows = {(row[0], row[1], row[2]): row[3:] for row in cursor.fetchall()}
     turns: list[AgentTurn | None] = []
     for (conversation_id, user), client_id in zip(requests, ids, strict=True):

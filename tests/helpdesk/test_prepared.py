@@ -10,14 +10,16 @@ from helpdesk.services.timeline import ticket_lock_next
 pytestmark = [pytest.mark.django_db]
 
 
-def _prepared_locks() -> int:
+def _prepared(*patterns: str) -> int:
+    """How many statements this connection prepared whose text matches every LIKE pattern."""
+    where = " AND ".join(["statement LIKE %s"] * len(patterns))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements"
-            " WHERE statement LIKE %s AND statement LIKE %s",
-            ["UPDATE%", "%last_seq = last_seq +%"],
-        )
+        cursor.execute(f"SELECT count(*) FROM pg_prepared_statements WHERE {where}", patterns)  # noqa: S608
         return int(cursor.fetchone()[0])
+
+
+def _prepared_locks() -> int:
+    return _prepared("UPDATE%", "%last_seq = last_seq +%")
 
 
 def test_the_ticket_lock_is_prepared_after_a_few_runs_and_still_numbers_in_order(queues):
@@ -42,11 +44,5 @@ def test_the_chat_turn_check_is_one_statement_for_any_batch_size(queues, agent):
     for size in (1, 2, 3, 1, 4, 2, 5):
         turns = agent_turns_read([(0, agent)] * size, [f"a:x{n}" for n in range(size)])
         assert turns == [None] * size  # no such conversation
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements"
-            " WHERE statement LIKE %s AND statement LIKE %s",
-            ["%helpdesk_queue_members%", "%unnest(%"],
-        )
-        # Seven runs of five batch sizes: one text, prepared once (per size, none would be).
-        assert cursor.fetchone()[0] == 1
+    # Seven runs of five batch sizes: one text, prepared once (per size, none would be).
+    assert _prepared("%helpdesk_queue_members%", "%unnest(%") == 1
