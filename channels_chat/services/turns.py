@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels_chat import stamps
+from channels_chat.delivery import presence_read_ahead
 from channels_chat.protocol import AGENT_ID_PREFIX, CUSTOMER_ID_PREFIX, client_id_store
 from channels_chat.selectors import AgentTurn, agent_turns_read
 from channels_chat.services.conversations import (
@@ -112,7 +113,9 @@ def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     if customers:
         _customers_store(turns, customers, outcomes)
     if agents:
-        _agents_store(turns, agents, outcomes, agents_deduped)
+        tickets = [check.ticket_id for check in read if isinstance(check, AgentTurn)]
+        with presence_read_ahead(tickets):
+            _agents_store(turns, agents, outcomes, agents_deduped)
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
 

@@ -330,3 +330,48 @@ def test_replies_written_together_equal_replies_one_by_one(db, queues, agent, ch
     statements = [q["sql"] for q in queries.captured_queries]
     # The three new messages in one statement.
     assert sum('INSERT INTO "helpdesk_message"' in sql for sql in statements) == 1
+
+
+def test_a_batch_of_replies_asks_once_which_customers_are_connected(db, queues, agent, monkeypatch):
+    """The offline fallback per reply (email the customer who left), decided by one presence
+    read for the whole batch, before its transaction."""
+    from channels_chat import leases
+    from helpdesk.models import DeliveryStatus
+
+    here, _ = chat("ana", agent)
+    gone, _ = chat("bea", agent)
+    also_here, _ = chat("cora", agent)
+    for conversation in (here, also_here):
+        leases.lease_open(leases.customer_key(conversation.ticket_id), f"test!{conversation.pk}")
+    reads: list[list[str]] = []
+    real = leases.lease_counts
+
+    def counting(keys):
+        keys = list(keys)
+        reads.append(keys)
+        return real(keys)
+
+    monkeypatch.setattr(leases, "lease_counts", counting)
+    outcomes = chat_turns_store(
+        [
+            AgentLine(here.pk, agent, "a1", "hola"),
+            AgentLine(gone.pk, agent, "a1", "hola"),
+            AgentLine(also_here.pk, agent, "a1", "hola"),
+        ]
+    )
+    assert outcomes == [Stored(2, False)] * 3
+    assert len(reads) == 1
+    assert sorted(reads[0]) == sorted(
+        leases.customer_key(c.ticket_id) for c in (here, gone, also_here)
+    )
+    emailed = {
+        ticket_id: status
+        for ticket_id, status in Message.objects.filter(client_id="a:a1").values_list(
+            "ticket_id", "delivery_status"
+        )
+    }
+    assert emailed == {
+        here.ticket_id: "",
+        gone.ticket_id: DeliveryStatus.PENDING,
+        also_here.ticket_id: "",
+    }
