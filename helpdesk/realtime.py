@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import contextlib
+import contextvars
 import itertools
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -105,9 +107,17 @@ class _Sender:
     long-lived event loop in the thread (channels-redis keeps its connections per loop). At
     exit the queue is drained (bounded). The in-memory layer must be used from the server's
     own loop, so it keeps `async_to_sync`.
+
+    A caller on the latency path (a chat turn) may hold its events (`realtime_held`) and send
+    them itself right after its commit (`realtime_flush`, pub/sub layer): no wake-up of this
+    thread, whose hand-over costs a busy process a GIL switch or two on every turn. Every
+    send, from here or from a caller, takes `_send_lock` and the queue from its head, so events
+    still leave in the order they were queued.
     """
 
     _lock = threading.Lock()
+    _send_lock = threading.Lock()
+    _publisher: _PubSubPublisher | None = None
     _thread: threading.Thread | None = None
     _pending: collections.deque[Envelope] = collections.deque()
     _wake = threading.Event()
@@ -122,34 +132,41 @@ class _Sender:
         with cls._lock:
             if cls._thread is not None:
                 return
-            pending, wake = cls._pending, cls._wake
+            cls._publisher = _PubSubPublisher.for_layer(get_channel_layer())
+            wake = cls._wake
 
             def run() -> None:
-                layer = get_channel_layer()
-                publisher = _PubSubPublisher.for_layer(layer)
-                loop = None if publisher else asyncio.new_event_loop()
+                loop = None if cls._publisher else asyncio.new_event_loop()
                 while True:
                     wake.wait()
                     wake.clear()
-                    while pending:
-                        batch: list[Envelope] = []
-                        while pending and len(batch) < cls.MAX_BATCH:
-                            batch.append(pending.popleft())
-                        try:
-                            if publisher is not None:
-                                publisher.send(batch)
-                            else:
-                                assert loop is not None
-                                loop.run_until_complete(_send_all(batch))
-                        except Exception:  # never undo a committed change
-                            log.exception("realtime send failed")
-                        with cls._sent_changed:
-                            cls._sent += len(batch)
-                            cls._sent_changed.notify_all()
+                    cls._send_queued(loop)
 
             cls._thread = threading.Thread(target=run, name="realtime-sender", daemon=True)
             cls._thread.start()
             atexit.register(cls.drain)
+
+    @classmethod
+    def _send_queued(cls, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Send everything queued, in order (`loop`: the sender thread's, for layers other
+        than pub/sub)."""
+        pending, publisher = cls._pending, cls._publisher
+        with cls._send_lock:
+            while pending:
+                batch: list[Envelope] = []
+                while pending and len(batch) < cls.MAX_BATCH:
+                    batch.append(pending.popleft())
+                try:
+                    if publisher is not None:
+                        publisher.send(batch)
+                    else:
+                        assert loop is not None
+                        loop.run_until_complete(_send_all(batch))
+                except Exception:  # never undo a committed change
+                    log.exception("realtime send failed")
+                with cls._sent_changed:
+                    cls._sent += len(batch)
+                    cls._sent_changed.notify_all()
 
     @classmethod
     def submit(cls, envelope: Envelope) -> None:
@@ -157,7 +174,18 @@ class _Sender:
             cls._start()
         cls._last_submitted = next(cls._submitted)
         cls._pending.append(envelope)
-        cls._wake.set()
+        if not (_held.get() and cls._publisher is not None):
+            cls._wake.set()
+
+    @classmethod
+    def flush(cls) -> None:
+        """Send what is queued from the calling thread (pub/sub layer; else wake the thread)."""
+        if cls._thread is None or not cls._pending:
+            return
+        if cls._publisher is None:
+            cls._wake.set()
+            return
+        cls._send_queued()
 
     @classmethod
     def drain(cls, timeout: float = 5.0) -> None:
@@ -173,6 +201,8 @@ class _Sender:
     def forget(cls) -> None:
         """In a forked child the parent's sender thread does not exist: start afresh."""
         cls._lock = threading.Lock()
+        cls._send_lock = threading.Lock()
+        cls._publisher = None
         cls._thread = None
         cls._pending = collections.deque()
         cls._wake = threading.Event()
@@ -188,6 +218,30 @@ os.register_at_fork(after_in_child=_Sender.forget)
 def realtime_drain(timeout: float = 5.0) -> None:
     """Block until the events already committed have reached the channel layer."""
     _Sender.drain(timeout)
+
+
+# Inside `realtime_held`: committed events wait in the queue for this context's flush.
+_held: contextvars.ContextVar[bool] = contextvars.ContextVar("realtime_held", default=False)
+
+
+@contextlib.contextmanager
+def realtime_held() -> Iterator[None]:
+    """Events committed inside are sent by this thread at `realtime_flush` (call it after
+    each commit) or at the latest when the block ends, not by the sender thread."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        realtime_flush()
+
+
+def realtime_flush() -> None:
+    """Send the committed events queued so far, now, from this thread, in order."""
+    try:
+        _Sender.flush()
+    except Exception:  # never undo a committed change
+        log.exception("realtime send failed")
 
 
 def _send_now(envelope: Envelope) -> None:

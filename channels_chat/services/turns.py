@@ -26,6 +26,7 @@ from channels_chat.services.conversations import (
     chat_reply_send,
     customer_inbound,
 )
+from helpdesk.realtime import realtime_flush, realtime_held
 from helpdesk.services.intake import Inbound, intake_receive_many
 from helpdesk.services.replies import Reply, ticket_reply_many
 
@@ -54,6 +55,12 @@ Outcome = Stored | Exception  # the ack's figures, or what the single-turn path 
 
 
 def chat_turns_store(turns: Sequence[Turn]) -> list[Outcome]:
+    """`_turns_store`, whose committed events this thread sends itself, after each commit."""
+    with realtime_held():
+        return _turns_store(turns)
+
+
+def _turns_store(turns: Sequence[Turn]) -> list[Outcome]:
     """Store `turns`, each exactly as `chat_message_receive` / `chat_reply_send` would; one
     outcome per turn, in order (a refused turn's ProtocolError does not affect the others).
 
@@ -156,7 +163,9 @@ def _store_together(
         log.info("chat batch of %s %s lines failed; one by one", len(batch), side, exc_info=True)
         for index, _item in batch:
             outcomes[index] = _one(turns[index])
+        realtime_flush()
         return
+    realtime_flush()  # the other side's sockets hear of the lines before the acks go out
     for (index, _item), result in zip(batch, results, strict=True):
         outcomes[index] = Stored(result.message.seq, result.duplicate)
         stamps.stamp(turns[index].client_id, "committed")
