@@ -191,9 +191,10 @@ def _update_plan(
     """The UPDATE of `fields` from a JSON document and an array of the rows' keys, the
     document's key column and the fields: the same for every chat turn, so worked out once.
 
-    The key array is for the planner: it takes a JSON document for 100 rows, and would join
-    it to a small table (or, prepared, to any table) by reading the whole table; `= ANY` of
-    the keys makes it look the rows up by primary key, as it should for the few a write has.
+    The key array is for the planner: it takes a JSON document for 100 rows, and joined
+    that to a table of a few hundred rows (a new installation's) by reading all of it, a
+    choice a prepared statement keeps; `= ANY` of the keys makes it look the rows up by
+    primary key, as it should for the few a write has.
     """
     meta = model._meta
     table = connection.ops.quote_name(meta.db_table)

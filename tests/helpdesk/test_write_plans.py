@@ -1,9 +1,9 @@
-"""Batched writes find their rows by primary key, whatever the size of the table.
+"""Batched writes find their rows by primary key, also in a small table.
 
 `rows_write` sends a table's changed rows as one JSON document, which PostgreSQL estimates at
 100 rows whatever it holds. Joined on the key alone, the planner read every row of a table of
-a few hundred (and a prepared generic plan keeps that plan however the table grows): each chat
-turn's SLA write scanned the clocks and the tickets. These tests read the plans.
+a few hundred (and a prepared statement kept that plan): each chat turn's SLA write scanned the
+clocks and the tickets. The test reads the plan.
 """
 
 import json
