@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import SyncToAsync
@@ -63,7 +64,8 @@ class DatabaseHop(SyncToAsync):
             connections_after()
 
 
-def db(fn: Callable[..., Any]) -> Any:
+def db(fn: Callable[..., Any], *, executor: ThreadPoolExecutor | None = None) -> Any:
     """Run ORM work off the event loop, on a pool thread (not one shared thread per process),
-    so one slow query does not stall every socket of the process."""
-    return DatabaseHop(fn, thread_sensitive=False)
+    so one slow query does not stall every socket of the process: the loop's default pool,
+    or `executor` (the chat writer's own threads)."""
+    return DatabaseHop(fn, thread_sensitive=False, executor=executor)

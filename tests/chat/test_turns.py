@@ -18,7 +18,7 @@ from channels_chat.services.conversations import (
     conversation_open,
 )
 from channels_chat.services.turns import AgentLine, CustomerLine, chat_turns_store
-from channels_chat.writer import TurnWriter
+from channels_chat.writer import TurnWriter, turn_writer_close
 from helpdesk.models import Message, Status, Ticket, TicketEvent
 from helpdesk.sla.models import SlaClockEvent
 from helpdesk.sla.seed import seed as sla_seed
@@ -52,6 +52,7 @@ async def database_pool(size: int = 4):
     try:
         yield
     finally:
+        await turn_writer_close()  # the loop's chat writer has threads of its own
         barrier = threading.Barrier(size)
 
         def close() -> None:  # one call per thread: each waits for the others
@@ -170,6 +171,13 @@ async def test_turns_arriving_during_a_write_share_the_next_batch(transactional_
 async def _share_the_next_batch(agent):
     conversation, side = await sync_to_async(chat)("ana", agent)
     writer = TurnWriter(asyncio.get_running_loop())
+    try:
+        await _batches_shared(writer, conversation, side, agent)
+    finally:
+        await writer.close()
+
+
+async def _batches_shared(writer, conversation, side, agent):
     alone = asyncio.ensure_future(writer.store(CustomerLine(side, "c0", "sola")))
     for _ in range(3):  # store() runs, then the writer's task takes the turn at once
         await asyncio.sleep(0)
@@ -200,6 +208,32 @@ async def _share_the_next_batch(agent):
         (4, "c:c2"),
         (5, "a:a1"),
     ]
+
+
+async def test_batches_run_on_the_writers_own_thread(transactional_db, queues, agent, monkeypatch):
+    """Every batch of a process's writer runs on the same thread of its own (one connection,
+    warm), not on the pool the other database hops share."""
+    from channels_chat import writer as writer_module
+    from channels_chat.dbhop import db
+
+    threads: list[str] = []
+
+    def recorded(turns):
+        threads.append(threading.current_thread().name)
+        return chat_turns_store(turns)
+
+    monkeypatch.setattr(writer_module, "chat_turns_store", recorded)
+    async with database_pool():
+        conversation, side = await sync_to_async(chat)("ana", agent)
+        writer = writer_module.turn_writer()
+        for n in range(6):  # one at a time: six batches
+            await writer.store(CustomerLine(side, f"c{n}", f"línea {n}"))
+        shared = {await db(lambda: threading.current_thread().name)() for _ in range(4)}
+        rows = await sync_to_async(timeline)(conversation.ticket_id)
+    assert writer.batches == 6
+    assert len(set(threads)) == 1 and threads[0].startswith("chat-writer")
+    assert not shared & set(threads)
+    assert [row[1] for row in rows] == [None] + [f"c:c{n}" for n in range(6)]
 
 
 async def test_an_accepted_chat_stops_its_waiting_tick(
