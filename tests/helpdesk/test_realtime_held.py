@@ -67,3 +67,58 @@ def test_a_rolled_back_transaction_sends_nothing_even_when_flushed(listener):
         _committed(2)
         realtime.realtime_flush()
     assert _arrived(listener, 1.0) == [2]
+
+
+def _publisher() -> realtime._PubSubPublisher:
+    publisher = realtime._Sender._publisher
+    assert publisher is not None
+    return publisher
+
+
+def test_a_batch_is_written_without_waiting_for_its_replies(listener, monkeypatch):
+    """The replies of a batch are read before the next one goes out, not after it: the
+    committing thread does not wait a Redis round trip for subscriber counts."""
+    with realtime.realtime_held():
+        _committed(1)
+        realtime.realtime_flush()
+    publisher = _publisher()
+    reads: list[int] = []
+    real_read = publisher.connection.read_response
+
+    def read_response(*args, **kwargs):
+        reads.append(1)
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(publisher.connection, "read_response", read_response)
+    with realtime.realtime_held():
+        _committed(2)
+        realtime.realtime_flush()
+        # The reply of 1 was read on the way; 2's is left in the socket.
+        assert (len(reads), publisher.unread) == (1, 1)
+        assert _arrived(listener, 1.0) == [1, 2]
+        _committed(3)
+        realtime.realtime_flush()
+        assert (len(reads), publisher.unread) == (2, 1)
+    assert _arrived(listener, 1.0) == [3]
+
+
+def test_a_connection_redis_closed_is_replaced_before_the_next_batch(listener, settings):
+    """Redis dropping the publishing connection while it idles (a restart, a client
+    timeout) loses no later batch: a write alone would not notice, so the publisher looks
+    for the close before writing."""
+    import redis
+
+    with realtime.realtime_held():
+        _committed(1)
+        realtime.realtime_flush()
+    assert _arrived(listener, 1.0) == [1]
+    publisher = _publisher()
+    port = publisher.connection._sock.getsockname()[1]
+    admin = redis.Redis.from_url(settings.REDIS_URL)
+    assert admin.client_kill(f"127.0.0.1:{port}")
+    with realtime.realtime_held():
+        _committed(2)
+        realtime.realtime_flush()
+        _committed(3)
+    assert _arrived(listener, 1.0) == [2, 3]
+    assert publisher.connection._sock.getsockname()[1] != port
