@@ -60,21 +60,13 @@ async def _send_all(batch: list[Envelope]) -> None:
 
 
 class _PubSubPublisher:
-    """Group sends for channels-redis's pub/sub layer: one write per batch, replies read later.
+    """Group sends for channels-redis's pub/sub layer: one pipelined round trip per batch.
 
     The layer's own `group_send` is one PUBLISH per group, each through redis-py's asyncio
     client: about half a millisecond of CPU apiece, more than the web request that caused it.
     A group send of that layer is exactly `PUBLISH <prefix>__group__<group> <serialized>`, so
-    a connection of our own sends the whole batch in one write, serialized by the layer itself.
-
-    The batch's replies (subscriber counts, of no use here) are read before the next batch
-    goes out, not after this one: the subscribers hear of it when Redis has read it, whether or
-    not we wait for the answer, and a chat turn's writer is free a round trip sooner (on this
-    path a round trip was about a millisecond of every turn under load). Every send holds the
-    sender's lock, so the connection is never shared and batches leave in order. A write that
-    fails is tried once more on a new connection; a reply that cannot be read is logged (the
-    batch was written). Only for a single Redis host (several hosts shard channels; those use
-    the layer).
+    a plain client sends the whole batch with one pipeline, serialized by the layer itself.
+    Only for a single Redis host (several hosts shard channels; those use the layer).
     """
 
     def __init__(self, layer: Any, config: dict[str, Any]):
@@ -83,11 +75,9 @@ class _PubSubPublisher:
         host = config["hosts"][0]
         address = host["address"] if isinstance(host, dict) else host
         timeout = host.get("socket_timeout", 30) if isinstance(host, dict) else 30
-        pool = redis.ConnectionPool.from_url(address, socket_timeout=timeout)
-        self.connection = pool.make_connection()
+        self.client = redis.Redis.from_url(address, socket_timeout=timeout)
         self.prefix = config.get("prefix", "asgi")
         self.serialize = layer.serialize
-        self.unread = 0  # replies of the last batch, still to be read
 
     @classmethod
     def for_layer(cls, layer: Any) -> _PubSubPublisher | None:
@@ -100,45 +90,10 @@ class _PubSubPublisher:
         return cls(layer, config)
 
     def send(self, batch: list[Envelope]) -> None:
-        import redis
-
-        commands = [
-            ("PUBLISH", f"{self.prefix}__group__{group}", self.serialize(message))
-            for group, message in coalesce(batch)
-        ]
-        self.replies_read()
-        packed = self.connection.pack_commands(commands)
-        try:
-            self.connection.send_packed_command(packed, check_health=False)
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
-            log.warning("realtime: Redis write failed; once more on a new connection")
-            self.connection.disconnect()
-            self.connection.send_packed_command(packed, check_health=False)
-        self.unread = len(commands)
-
-    def replies_read(self) -> None:
-        """Read the replies of the batch sent last (by now they are usually waiting)."""
-        import redis
-
-        unread, self.unread = self.unread, 0
-        for left in range(unread, 0, -1):
-            try:
-                self.connection.read_response()
-            except redis.ResponseError as exc:
-                log.error("realtime: Redis refused a publish: %s", exc)
-            except (redis.ConnectionError, redis.TimeoutError, OSError):
-                log.warning("realtime: %s publish replies unread (the batch was written)", left)
-                self.connection.disconnect()
-                return
-        # Nothing more is due: anything readable now is Redis closing the connection (a
-        # restart, a client timeout), which a write would not notice. Start a new one.
-        try:
-            closed = self.connection.can_read(0)  # (connects first if it has no socket)
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
-            closed = True
-        if closed:
-            log.info("realtime: Redis closed the publishing connection; opening a new one")
-            self.connection.disconnect()
+        pipe = self.client.pipeline(transaction=False)
+        for group, message in coalesce(batch):
+            pipe.publish(f"{self.prefix}__group__{group}", self.serialize(message))
+        pipe.execute()
 
 
 class _Sender:
