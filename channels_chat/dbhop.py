@@ -13,6 +13,7 @@ with the same message id is idempotent) and is checked and replaced on the next.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -69,3 +70,17 @@ def db(fn: Callable[..., Any], *, executor: ThreadPoolExecutor | None = None) ->
     so one slow query does not stall every socket of the process: the loop's default pool,
     or `executor` (the chat writer's own threads)."""
     return DatabaseHop(fn, thread_sensitive=False, executor=executor)
+
+
+async def pool_close(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connections of each of `pool`'s `threads` threads, then stop it
+    (one call per thread, each waiting for the others so that every thread gets one)."""
+    barrier = threading.Barrier(threads)
+
+    def close_mine() -> None:
+        barrier.wait(10)
+        connections.close_all()
+
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*(loop.run_in_executor(pool, close_mine) for _ in range(threads)))
+    pool.shutdown(wait=True)

@@ -11,7 +11,7 @@ The batches run on the writer's own threads (`CHAT_WRITERS` of them), not on the
 other database hop of the process shares. A turn then always finds a connection that wrote
 the previous one: its statements already prepared by psycopg (after five uses per
 connection), its caches warm. On the shared pool a turn landed on any of half a dozen
-threads, each connection with a fifth of the turns, and paid that on most of them.
+threads, each connection with a sixth of the turns, and paid that on most of them.
 
 Each turn's future resolves after its batch committed (so the socket acks only a stored
 turn), with that turn's own outcome: a refused turn does not fail its neighbours.
@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.db import connections
-
 from channels_chat import stamps
 from channels_chat.conf import chat_int
-from channels_chat.dbhop import db
+from channels_chat.dbhop import db, pool_close
 from channels_chat.services.conversations import Stored
 from channels_chat.services.turns import Turn, chat_turns_store
 
@@ -59,16 +56,7 @@ class TurnWriter:
     async def close(self) -> None:
         """Close the database connections of the writer's threads and stop them (a test's
         event loop ends; a server's writer lives as long as its process)."""
-        barrier = threading.Barrier(self.threads)
-
-        def close_mine() -> None:  # one call per thread: each waits for the others
-            barrier.wait(10)
-            connections.close_all()
-
-        await asyncio.gather(
-            *(self.loop.run_in_executor(self.executor, close_mine) for _ in range(self.threads))
-        )
-        self.executor.shutdown(wait=True)
+        await pool_close(self.executor, self.threads)
 
     async def _run(self) -> None:
         try:

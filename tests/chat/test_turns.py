@@ -3,13 +3,13 @@
 import asyncio
 import contextlib
 import io
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
+from channels_chat.dbhop import pool_close
 from channels_chat.protocol import ProtocolError
 from channels_chat.services.assignment import conversation_accept
 from channels_chat.services.conversations import (
@@ -53,14 +53,7 @@ async def database_pool(size: int = 4):
         yield
     finally:
         await turn_writer_close()  # the loop's chat writer has threads of its own
-        barrier = threading.Barrier(size)
-
-        def close() -> None:  # one call per thread: each waits for the others
-            barrier.wait(10)
-            connections.close_all()
-
-        await asyncio.gather(*(loop.run_in_executor(pool, close) for _ in range(size)))
-        pool.shutdown(wait=True)
+        await pool_close(pool, size)
         loop.set_default_executor(ThreadPoolExecutor())
         await sync_to_async(connections.close_all)()
 
