@@ -14,7 +14,6 @@ from django.db import connection
 from django.db.models import Field
 from django.utils import timezone
 
-from helpdesk.inflight import begin_in_flight
 from helpdesk.models import Attachment, Message, Ticket
 from helpdesk.rowread import instances_read
 from helpdesk.sla.clocks import clock_lock_join, clock_lock_keep
@@ -95,11 +94,10 @@ def tickets_lock_next(
     postgres = connection.vendor == "postgresql"
     if postgres and len(ids) > 1:
         with connection.cursor() as cursor:
-            with begin_in_flight():
-                cursor.execute(
-                    f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
-                    [ids],
-                )
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+                [ids],
+            )
             found = {row[0] for row in cursor.fetchall()}
         if missing := [pk for pk in ids if pk not in found]:
             raise Ticket.DoesNotExist(missing[0])
@@ -125,8 +123,7 @@ def tickets_lock_next(
     tickets: dict[int, Ticket] = {}
     with connection.cursor() as cursor:
         for sql, query in queries:
-            with begin_in_flight():  # the transaction's first statement: one round trip
-                cursor.execute(sql, query)
+            cursor.execute(sql, query)
             for ticket in instances_read(Ticket, cursor):
                 if with_clock:
                     clock_lock_keep(ticket)
