@@ -264,6 +264,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Soporte <soporte@helpdesk.example>")
 HELPDESK_EMAIL_DOMAIN = os.environ.get("HELPDESK_EMAIL_DOMAIN", "helpdesk.example")
+# Fernet keys sealing mailbox passwords at rest (first seals, all open); empty: one key
+# derived from SECRET_KEY. See mailin/sealing.py and docs/operations.md.
+MAILBOX_SECRET_KEYS = env_list("MAILBOX_SECRET_KEYS")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

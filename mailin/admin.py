@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,55 @@ from mailin.models import Mailbox, MailboxCursor, QuarantinedEmail
 from mailin.services import quarantine_retry
 
 
+class MailboxForm(forms.ModelForm):
+    """The password and the URL (which may carry one) are never sent back to the browser; left
+    empty on a change they keep what is stored."""
+
+    SECRETS = ("url", "password")
+
+    class Meta:
+        model = Mailbox
+        fields = (
+            "name",
+            "url",
+            "host",
+            "port",
+            "username",
+            "password",
+            "use_tls",
+            "folder",
+            "default_queue",
+            "processed_action",
+            "processed_folder",
+            "active",
+        )
+        widgets = {
+            "url": forms.PasswordInput(render_value=False),
+            "password": forms.PasswordInput(render_value=False),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in self.SECRETS:
+                if getattr(self.instance, name):
+                    self.fields[name].help_text = _(
+                        "Guardado (no se muestra). Déjalo vacío para conservarlo."
+                    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            stored = Mailbox.objects.get(pk=self.instance.pk)
+            for name in self.SECRETS:
+                if not cleaned.get(name):
+                    cleaned[name] = getattr(stored, name)
+        return cleaned
+
+
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
+    form = MailboxForm
     list_display = ("name", "host", "folder", "default_queue", "processed_action", "active")
     list_filter = ("active",)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mailin.fields import SealedTextField
+
 
 class ProcessedAction(models.TextChoices):
     SEEN = "seen", _("Marcar como leído (\\Seen)")
@@ -15,9 +17,8 @@ class Mailbox(models.Model):
     """An IMAP mailbox customers write to; its mail opens or continues tickets."""
 
     name = models.CharField(_("nombre"), max_length=100, unique=True)
-    url = models.CharField(
+    url = SealedTextField(
         _("URL"),
-        max_length=500,
         blank=True,
         help_text=_(
             "imap://USUARIO:CLAVE@HOST:PUERTO/CARPETA o imaps:// para TLS; si se "
@@ -27,7 +28,7 @@ class Mailbox(models.Model):
     host = models.CharField(_("servidor"), max_length=200, blank=True)
     port = models.PositiveIntegerField(_("puerto"), default=993)
     username = models.CharField(_("usuario"), max_length=200, blank=True)
-    password = models.CharField(_("contraseña"), max_length=200, blank=True)
+    password = SealedTextField(_("contraseña"), blank=True)  # sealed at rest, like the URL
     use_tls = models.BooleanField(_("TLS"), default=True)
     folder = models.CharField(_("carpeta"), max_length=200, default="INBOX")
     default_queue = models.ForeignKey(

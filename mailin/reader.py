@@ -72,7 +72,9 @@ def mailbox_target(mailbox: Mailbox) -> Target:
 
 def url_target(url: str, default_queue: str | None = None) -> Target:
     config = mailbox_url_parse(url)
-    stored = Mailbox.objects.filter(url=url).select_related("default_queue").first()
+    # The URL is sealed at rest (a new token on every save): compare the opened values.
+    configured = Mailbox.objects.exclude(url="").select_related("default_queue")
+    stored = next((mailbox for mailbox in configured if mailbox.url == url), None)
     if stored is not None:
         return mailbox_target(stored)
     return Target(config, MailSource(config.key, None, default_queue))
