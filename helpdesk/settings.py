@@ -267,6 +267,8 @@ HELPDESK_EMAIL_DOMAIN = os.environ.get("HELPDESK_EMAIL_DOMAIN", "helpdesk.exampl
 # Fernet keys sealing mailbox passwords at rest (first seals, all open); empty: one key
 # derived from SECRET_KEY. See mailin/sealing.py and docs/operations.md.
 MAILBOX_SECRET_KEYS = env_list("MAILBOX_SECRET_KEYS")
+# A CA bundle (PEM) IMAPS servers' certificates are verified against instead of the system's.
+MAILIN_CA_FILE = os.environ.get("MAILIN_CA_FILE", "")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -26,6 +26,7 @@ class MailboxConfig:
     folder: str = "INBOX"
     processed_action: str = "seen"  # or "move"
     processed_folder: str = "Procesados"
+    ca_file: str = ""  # TLS: trust this CA bundle (PEM) instead of the system's
 
     @property
     def key(self) -> str:
@@ -68,6 +69,17 @@ def uid_set(uids: Iterable[int]) -> str:
     return ",".join(runs)
 
 
+class MailboxTlsError(ConnectionError):
+    """The server's TLS certificate is not trusted (or not for this host): nothing was sent to
+    it, the password included."""
+
+
+def tls_context(config: MailboxConfig) -> ssl.SSLContext:
+    """Certificate and host name verified, against `config.ca_file` when set, else the system's
+    authorities."""
+    return ssl.create_default_context(cafile=config.ca_file or None)
+
+
 class ImapSession:
     """One logged-in connection with the folder selected."""
 
@@ -75,10 +87,17 @@ class ImapSession:
         """`readonly`: the folder is opened with EXAMINE, so this connection cannot change
         any flag (the reader's read-ahead connection)."""
         self.config = config
-        context = ssl.create_default_context() if config.tls else None
-        self.client = IMAPClient(
-            config.host, port=config.port, ssl=config.tls, ssl_context=context, timeout=timeout
-        )
+        context = tls_context(config) if config.tls else None
+        try:
+            self.client = IMAPClient(
+                config.host, port=config.port, ssl=config.tls, ssl_context=context, timeout=timeout
+            )
+        except ssl.SSLCertVerificationError as exc:
+            raise MailboxTlsError(
+                f"the TLS certificate of {config.host}:{config.port} is not trusted "
+                f"({exc.verify_message}); if a private authority signed it, set MAILIN_CA_FILE "
+                "to that authority's certificate (PEM)"
+            ) from exc
         self.client.login(config.username, config.password)
         info = self.client.select_folder(config.folder, readonly=readonly)
         self.uidvalidity = int(info.get(b"UIDVALIDITY", 0))

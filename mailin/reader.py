@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 
 from mailin.garbage import collector_settle
@@ -53,6 +54,7 @@ def mailbox_target(mailbox: Mailbox) -> Target:
     extra = {
         "processed_action": mailbox.processed_action,
         "processed_folder": mailbox.processed_folder,
+        "ca_file": _ca_file(),
     }
     if mailbox.url:
         config = mailbox_url_parse(mailbox.url, **extra)
@@ -70,8 +72,12 @@ def mailbox_target(mailbox: Mailbox) -> Target:
     return Target(config, MailSource(config.key, mailbox.pk, queue))
 
 
+def _ca_file() -> str:
+    return str(getattr(settings, "MAILIN_CA_FILE", "") or "")
+
+
 def url_target(url: str, default_queue: str | None = None) -> Target:
-    config = mailbox_url_parse(url)
+    config = mailbox_url_parse(url, ca_file=_ca_file())
     # The URL is sealed at rest (a new token on every save): compare the opened values.
     configured = Mailbox.objects.exclude(url="").select_related("default_queue")
     stored = next((mailbox for mailbox in configured if mailbox.url == url), None)

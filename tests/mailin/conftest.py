@@ -13,6 +13,7 @@ import pytest
 from imapclient import IMAPClient
 
 from tests.conftest import require_service
+from tests.mailin.certs import certificates_write
 from tests.servers import free_port, wait_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -22,7 +23,10 @@ listen = 127.0.0.1
 base_dir = {d}/run
 state_dir = {d}/run/state
 log_path = {d}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{d}/server.pem
+ssl_key = <{d}/server.key
+ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{d}/mail/%u
@@ -41,16 +45,26 @@ service imap-login {{
     address = 127.0.0.1
     port = {port}
   }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
+  }}
 }}
 """
 
 
 class Dovecot:
-    """A private Dovecot on a free loopback port; every test gets its own user (mailbox)."""
+    """A private Dovecot on free loopback ports (IMAP, and IMAPS with a certificate of a test
+    authority, `ca_file`); every test gets its own user (mailbox)."""
 
     def __init__(self) -> None:
         self.dir = tempfile.mkdtemp(prefix="dovecot-")
         self.port = free_port()
+        self.tls_port = free_port()
+        while self.tls_port == self.port:
+            self.tls_port = free_port()
+        self.ca_file = ""
         self.process: subprocess.Popen | None = None
         self._next = 0
 
@@ -60,7 +74,11 @@ class Dovecot:
         os.makedirs(f"{d}/run", exist_ok=True)
         os.chmod(d, 0o755)
         shutil.chown(f"{d}/mail", "dovecot", "dovecot")
-        Path(f"{d}/dovecot.conf").write_text(DOVECOT_CONF.format(d=d, port=self.port))
+        ca_file, _cert, _key = certificates_write(Path(d))
+        self.ca_file = str(ca_file)
+        Path(f"{d}/dovecot.conf").write_text(
+            DOVECOT_CONF.format(d=d, port=self.port, tls_port=self.tls_port)
+        )
         # Users are created up front: Dovecot may not notice a passwd-file rewritten within
         # the same second, so tests take fresh mailboxes from this pool.
         Path(f"{d}/users").write_text(
@@ -72,6 +90,7 @@ class Dovecot:
             stderr=subprocess.DEVNULL,
         )
         wait_port(self.port, process=self.process)
+        wait_port(self.tls_port, process=self.process)
         return self
 
     def user_take(self) -> tuple[str, str]:
