@@ -15,7 +15,17 @@ import json
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Lower
 
 from helpdesk.models import Contact, Message, Ticket
@@ -85,6 +95,30 @@ def _in_messages(term: str) -> Q:
         if len(ticket_ids) <= MAX_MESSAGES:
             return Q(pk__in=sorted(set(ticket_ids)))
     return Q(Exists(written.filter(ticket_id=OuterRef("pk"))))
+
+
+def search_hits_read(ticket_ids: list[int], search: Search) -> dict[int, str]:
+    """For a page of found tickets, the newest message of each that holds one of the searched
+    words (its text, to show where it matched); tickets found by subject or name only are left
+    out. One statement: a subquery per ticket walks that ticket's messages newest first."""
+    if search.kind not in ("text", "phone") or not search.terms or not ticket_ids:
+        return {}
+    holds = Q()
+    for term in search.terms:
+        holds |= Q(WordsMatch("text", Value(words_query(term))))
+    newest = (
+        Message.objects.filter(ticket_id=OuterRef("pk"))
+        .filter(holds)
+        .order_by("-seq")
+        .values("text")[:1]
+    )
+    found = (
+        Ticket.objects.filter(pk__in=ticket_ids)
+        .order_by()
+        .annotate(hit=Subquery(newest))
+        .values_list("pk", "hit")
+    )
+    return {pk: hit for pk, hit in found if hit}
 
 
 def _rows_estimated(queryset: QuerySet[Any]) -> float:

@@ -9,7 +9,7 @@ once per request in the active language and a row is a few dictionary reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timeuntil
 
 from helpdesk.models import Category, Channel, SlaState, Status, Ticket
+from helpdesk.search_marks import Part, excerpt_marked, text_marked
 
 SUBJECT_CHARS = 70
 
@@ -29,6 +30,8 @@ class TicketRow:
     url: str
     channel: str
     subject: str
+    subject_parts: tuple[Part, ...]  # the subject, the searched words marked
+    hit_parts: tuple[Part, ...]  # where a message matched the search, marked; () if none
     customer: str
     clarification: bool
     needs_triage: bool
@@ -48,8 +51,16 @@ def _labels(choices: type[TextChoices]) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices.choices}
 
 
-def ticket_rows(tickets: Iterable[Ticket], now: datetime) -> list[TicketRow]:
-    """Rows for `helpdesk/agent/home.html`; tickets come with queue, contact and assignee."""
+def ticket_rows(
+    tickets: Iterable[Ticket],
+    now: datetime,
+    terms: tuple[str, ...] = (),
+    hits: Mapping[int, str] | None = None,
+) -> list[TicketRow]:
+    """Rows for `helpdesk/agent/home.html`; tickets come with queue, contact and assignee.
+    `terms`: the searched words (`Search.terms`), marked in subjects and in `hits` (ticket id
+    -> the text of a message that matched, `search_hits_read`)."""
+    hits = hits or {}
     channels, categories = _labels(Channel), _labels(Category)
     statuses, sla_states = _labels(Status), _labels(SlaState)
     # References are [A-Z0-9-]: one reversal gives every ticket's link.
@@ -58,12 +69,16 @@ def ticket_rows(tickets: Iterable[Ticket], now: datetime) -> list[TicketRow]:
     rows = []
     for ticket in tickets:
         assignee, due = ticket.assignee, ticket.sla_due_at
+        subject = Truncator(ticket.subject).chars(SUBJECT_CHARS)
+        hit = hits.get(ticket.pk, "")
         rows.append(
             TicketRow(
                 reference=ticket.reference,
                 url=url_template.replace(marker, ticket.reference),
                 channel=channels.get(ticket.channel, ticket.channel),
-                subject=Truncator(ticket.subject).chars(SUBJECT_CHARS),
+                subject=subject,
+                subject_parts=tuple(text_marked(subject, terms)),
+                hit_parts=tuple(excerpt_marked(hit, terms)) if hit and terms else (),
                 customer=ticket.contact.name or ticket.contact.email,
                 clarification=ticket.clarification,
                 needs_triage=ticket.needs_triage,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from helpdesk.models import CannedResponse, Category, Priority, Queue, Status, Ticket
 from helpdesk.permissions import can_work_ticket, is_agent, is_supervisor, queue_ids_for
 from helpdesk.search import search_parse
+from helpdesk.search_filters import search_hits_read
 from helpdesk.selectors import TicketFilters, queues_visible, ticket_page, ticket_timeline
 from helpdesk.services.bulk import MAX_TICKETS, bulk_action_parse, tickets_bulk_apply
 from helpdesk.services.delivery import DeliveryRetryError, message_delivery_retry
@@ -33,7 +34,7 @@ from helpdesk.services.tickets import (
     ticket_status_set,
 )
 from helpdesk.web.forms import files_validate
-from helpdesk.web.ticket_rows import ticket_rows
+from helpdesk.web.ticket_rows import TicketRow, ticket_rows
 
 
 def agent_required(view: Any) -> Any:
@@ -62,6 +63,13 @@ def _is_reference(q: str) -> bool:
     return search_parse(q).kind == "reference"
 
 
+def _rows(tickets: list[Ticket], q: str) -> list[TicketRow]:
+    """The page's rows; for a search, its words marked and where a message matched."""
+    search = search_parse(q)
+    hits = search_hits_read([t.pk for t in tickets], search)
+    return ticket_rows(tickets, timezone.now(), terms=search.terms, hits=hits)
+
+
 @agent_required
 def agent_home(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -87,7 +95,7 @@ def agent_home(request: HttpRequest) -> HttpResponse:
         "helpdesk/agent/home.html",
         {
             "page": page,
-            "rows": ticket_rows(page.tickets, timezone.now()),
+            "rows": _rows(page.tickets, filters.q),
             "filters": filters,
             "queues": queues_visible(request.user, queue_ids),
             "all_queues": queues_ordered(),
