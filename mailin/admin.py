@@ -51,11 +51,10 @@ class MailboxForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if self.instance.pk:
-            stored = Mailbox.objects.get(pk=self.instance.pk)
+        if self.instance.pk:  # the instance still holds the stored values until _post_clean
             for name in self.SECRETS:
                 if not cleaned.get(name):
-                    cleaned[name] = getattr(stored, name)
+                    cleaned[name] = getattr(self.instance, name)
         return cleaned
 
 
