@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 
 from helpdesk.models import Contact, Message, Ticket
+from helpdesk.planning import planned_each_time
 from helpdesk.search import Search, fold, words_match, words_query
 
 # Up to this many contacts' ids are listed in the ticket query; more stay a subquery.
@@ -118,7 +119,8 @@ def search_hits_read(ticket_ids: list[int], search: Search) -> dict[int, str]:
         .annotate(hit=Subquery(newest))
         .values_list("pk", "hit")
     )
-    return {pk: hit for pk, hit in found if hit}
+    with planned_each_time():
+        return {pk: hit for pk, hit in found if hit}
 
 
 def _rows_estimated(queryset: QuerySet[Any]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from helpdesk.models import Queue, Ticket
 from helpdesk.models.tickets import OPEN_STATUSES
 from helpdesk.permissions import queue_ids_for
+from helpdesk.planning import planned_each_time
 from helpdesk.search import search_parse
 from helpdesk.search_filters import search_filter
 from helpdesk.services.queues import queues_ordered
@@ -97,6 +99,13 @@ def ticket_page(
         queryset = queryset.filter(assignee__isnull=True)
     if filters.needs_triage:
         queryset = queryset.filter(needs_triage=True)
+    with planned_each_time() if filters.q else nullcontext():  # a search's plan fits its words
+        return _page_read(queryset, filters, cursor, size)
+
+
+def _page_read(
+    queryset: QuerySet[Ticket], filters: TicketFilters, cursor: str | None, size: int
+) -> TicketPage:
     if filters.q:
         queryset = search_filter(queryset, search_parse(filters.q))
     position = cursor_decode(cursor) if cursor else None
