@@ -49,14 +49,12 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 def spans_find(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     """(start, end) of every match of `terms` (folded, as `Search.terms`) in `text`, in order,
     not overlapping, as indexes of `text`."""
-    pattern = _pattern(tuple(terms))
+    pattern = _pattern(terms)
     if pattern is None or not text:
         return []
-    folded, origin = text_fold_mapped(text)
+    folded, origin = text_fold_mapped(text)  # no alternative is empty: every match has a span
     return [
-        (origin[match.start()], origin[match.end() - 1] + 1)
-        for match in pattern.finditer(folded)
-        if match.end() > match.start()
+        (origin[match.start()], origin[match.end() - 1] + 1) for match in pattern.finditer(folded)
     ]
 
 

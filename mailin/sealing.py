@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
 
 PREFIX = "sealed:v1:"
 
@@ -61,8 +62,6 @@ def key_derive(secret_key: str) -> str:
 
 def keys_configured() -> tuple[str, ...]:
     """The keys of this process's settings, sealing key first."""
-    from django.conf import settings
-
     configured = tuple(getattr(settings, "MAILBOX_SECRET_KEYS", ()) or ())
     return configured or (key_derive(settings.SECRET_KEY),)
 

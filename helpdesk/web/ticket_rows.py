@@ -78,7 +78,7 @@ def ticket_rows(
                 channel=channels.get(ticket.channel, ticket.channel),
                 subject=subject,
                 subject_parts=tuple(text_marked(subject, terms)),
-                hit_parts=tuple(excerpt_marked(hit, terms)) if hit and terms else (),
+                hit_parts=tuple(excerpt_marked(hit, terms)) if hit else (),
                 customer=ticket.contact.name or ticket.contact.email,
                 clarification=ticket.clarification,
                 needs_triage=ticket.needs_triage,
